@@ -1,0 +1,184 @@
+//! Use cases about accounts: registering, logging in, looking a user up.
+
+use crate::error::{DomainError, Violations};
+use crate::password::Password;
+use crate::ports::{PasswordHasher, UserRepository};
+use crate::user::{Email, NewUser, PersonName, User, Username};
+
+/// What someone filled in to register, not yet validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub username: String,
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+impl Registration {
+    /// Checks every field and reports every violation at once.
+    fn validate(&self) -> Result<(NewUser, Password), DomainError> {
+        let mut violations = Violations::default();
+        let username = violations.check(Username::parse(&self.username));
+        let password = violations.check(Password::parse(&self.password));
+        let first_name = violations.check(PersonName::parse("first_name", &self.first_name));
+        let last_name = violations.check(PersonName::parse("last_name", &self.last_name));
+        let email = violations.check(Email::parse(&self.email));
+        match (username, password, first_name, last_name, email) {
+            (Some(username), Some(password), Some(first_name), Some(last_name), Some(email)) => {
+                let user = NewUser { username, first_name, last_name, email, is_admin: false };
+                Ok((user, password))
+            }
+            _ => Err(violations.into_error()),
+        }
+    }
+}
+
+/// Creates a non-admin account. Only the password's hash is handed to the repository.
+pub async fn register(
+    users: &dyn UserRepository,
+    passwords: &dyn PasswordHasher,
+    registration: Registration,
+) -> Result<User, DomainError> {
+    Err(DomainError::Unavailable("not implemented yet".into()))
+}
+
+/// Returns the user when the password matches. An unknown user, a malformed username and a
+/// wrong password all give the same [`DomainError::BadCredentials`], in about the same time.
+pub async fn authenticate(
+    users: &dyn UserRepository,
+    passwords: &dyn PasswordHasher,
+    username: &str,
+    password: &str,
+) -> Result<User, DomainError> {
+    Err(DomainError::Unavailable("not implemented yet".into()))
+}
+
+/// The user named `username`, or [`DomainError::NotFound`].
+pub async fn find_user(users: &dyn UserRepository, username: &str) -> Result<User, DomainError> {
+    Err(DomainError::Unavailable("not implemented yet".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use mockall::predicate::eq;
+
+    use super::*;
+    use crate::fixtures::{A_PASSWORD, a_registration, a_user, credentials_of};
+    use crate::password::PasswordHash;
+    use crate::ports::{MockPasswordHasher, MockUserRepository};
+
+    const A_HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
+
+    fn hasher_producing(hash: &'static str) -> MockPasswordHasher {
+        let mut passwords = MockPasswordHasher::new();
+        passwords
+            .expect_hash()
+            .returning(move |_| Ok(PasswordHash::new(hash.into())));
+        passwords
+    }
+
+    fn hasher_answering(matches: bool) -> MockPasswordHasher {
+        let mut passwords = MockPasswordHasher::new();
+        passwords.expect_verify().times(1).return_const(matches);
+        passwords
+    }
+
+    #[tokio::test]
+    async fn register_hands_the_repository_a_hash_never_the_plain_password() {
+        let passwords = hasher_producing(A_HASH);
+        let mut users = MockUserRepository::new();
+        users
+            .expect_insert()
+            .withf(|_, hash| hash.as_str() == A_HASH && !hash.as_str().contains(A_PASSWORD))
+            .times(1)
+            .returning(|user, _| Ok(user.into_user()));
+
+        let user = register(&users, &passwords, a_registration().build()).await.unwrap();
+
+        assert_eq!(user.username.as_str(), "ada");
+    }
+
+    #[tokio::test]
+    async fn register_touches_nothing_when_validation_fails() {
+        let mut passwords = MockPasswordHasher::new();
+        passwords.expect_hash().times(0);
+        let mut users = MockUserRepository::new();
+        users.expect_insert().times(0);
+
+        let registration = a_registration().with_username("no spaces").with_password("short");
+        let result = register(&users, &passwords, registration.build()).await;
+
+        let Err(DomainError::Invalid(violations)) = result else {
+            panic!("expected Invalid, got {result:?}");
+        };
+        let fields: Vec<_> = violations.iter().map(|v| v.field).collect();
+        assert_eq!(fields, ["username", "password"], "every violation is reported");
+    }
+
+    #[tokio::test]
+    async fn register_passes_a_taken_username_through_as_a_conflict() {
+        let passwords = hasher_producing(A_HASH);
+        let mut users = MockUserRepository::new();
+        users
+            .expect_insert()
+            .returning(|_, _| Err(DomainError::Conflict("username 'ada' is taken".into())));
+
+        let result = register(&users, &passwords, a_registration().build()).await;
+
+        assert!(matches!(result, Err(DomainError::Conflict(m)) if m == "username 'ada' is taken"));
+    }
+
+    #[tokio::test]
+    async fn authenticate_returns_the_user_when_the_password_matches() {
+        let mut users = MockUserRepository::new();
+        users
+            .expect_find_credentials()
+            .with(eq(Username::parse("ada").unwrap()))
+            .returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
+        let passwords = hasher_answering(true);
+
+        let user = authenticate(&users, &passwords, "ada", A_PASSWORD).await.unwrap();
+
+        assert_eq!(user, a_user("ada"));
+    }
+
+    #[tokio::test]
+    async fn authenticate_rejects_a_wrong_password() {
+        let mut users = MockUserRepository::new();
+        users
+            .expect_find_credentials()
+            .returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
+        let passwords = hasher_answering(false);
+
+        let result = authenticate(&users, &passwords, "ada", "not the password").await;
+
+        assert!(matches!(result, Err(DomainError::BadCredentials)), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn authenticate_spends_a_verification_on_an_unknown_user_too() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_credentials().returning(|_| Ok(None));
+        let mut passwords = MockPasswordHasher::new();
+        passwords
+            .expect_verify()
+            .withf(|_, hash| hash.is_none())
+            .times(1)
+            .return_const(false);
+
+        let result = authenticate(&users, &passwords, "nobody", A_PASSWORD).await;
+
+        assert!(matches!(result, Err(DomainError::BadCredentials)), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn find_user_reports_an_unknown_user_as_not_found() {
+        let mut users = MockUserRepository::new();
+        users.expect_find().returning(|_| Ok(None));
+
+        let result = find_user(&users, "nobody").await;
+
+        assert!(matches!(result, Err(DomainError::NotFound(what)) if what == "user 'nobody'"));
+    }
+}

@@ -1,0 +1,53 @@
+//! Builders for test data: each test states only what its behaviour depends on.
+
+use crate::accounts::Registration;
+use crate::password::PasswordHash;
+use crate::ports::Credentials;
+use crate::user::{Email, PersonName, User, Username};
+
+pub const A_PASSWORD: &str = "correct horse battery staple";
+
+pub fn a_registration() -> RegistrationBuilder {
+    RegistrationBuilder(Registration {
+        username: "ada".into(),
+        password: A_PASSWORD.into(),
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        email: "ada@example.com".into(),
+    })
+}
+
+pub struct RegistrationBuilder(Registration);
+
+impl RegistrationBuilder {
+    pub fn with_username(mut self, username: &str) -> Self {
+        self.0.username = username.into();
+        self
+    }
+
+    pub fn with_password(mut self, password: &str) -> Self {
+        self.0.password = password.into();
+        self
+    }
+
+    pub fn build(self) -> Registration {
+        self.0
+    }
+}
+
+pub fn a_user(username: &str) -> User {
+    User {
+        username: Username::parse(username).unwrap(),
+        first_name: PersonName::parse("first_name", "Ada").unwrap(),
+        last_name: PersonName::parse("last_name", "Lovelace").unwrap(),
+        email: Email::parse("ada@example.com").unwrap(),
+        is_admin: false,
+    }
+}
+
+pub fn credentials_of(username: &str, password_hash: &str) -> Credentials {
+    Credentials {
+        user: a_user(username),
+        password_hash: PasswordHash::new(password_hash.into()),
+    }
+}
