@@ -40,7 +40,9 @@ pub async fn register(
     passwords: &dyn PasswordHasher,
     registration: Registration,
 ) -> Result<User, DomainError> {
-    Err(DomainError::Unavailable("not implemented yet".into()))
+    let (new_user, password) = registration.validate()?;
+    let password_hash = passwords.hash(&password).await?;
+    users.insert(new_user, password_hash).await
 }
 
 /// Returns the user when the password matches. An unknown user, a malformed username and a
@@ -51,12 +53,25 @@ pub async fn authenticate(
     username: &str,
     password: &str,
 ) -> Result<User, DomainError> {
-    Err(DomainError::Unavailable("not implemented yet".into()))
+    let Ok(password) = Password::parse_for_login(password) else {
+        return Err(DomainError::BadCredentials);
+    };
+    let credentials = match Username::parse(username) {
+        Ok(username) => users.find_credentials(&username).await?,
+        Err(_) => None,
+    };
+    let hash = credentials.as_ref().map(|c| &c.password_hash);
+    match (passwords.verify(&password, hash).await, credentials) {
+        (true, Some(credentials)) => Ok(credentials.user),
+        _ => Err(DomainError::BadCredentials),
+    }
 }
 
 /// The user named `username`, or [`DomainError::NotFound`].
 pub async fn find_user(users: &dyn UserRepository, username: &str) -> Result<User, DomainError> {
-    Err(DomainError::Unavailable("not implemented yet".into()))
+    let not_found = || DomainError::NotFound(format!("user '{username}'"));
+    let username = Username::parse(username).map_err(|_| not_found())?;
+    users.find(&username).await?.ok_or_else(not_found)
 }
 
 #[cfg(test)]
