@@ -145,7 +145,15 @@ impl fmt::Debug for TokenService {
 
 impl TokenService {
     pub fn hs256(secret: &HmacSecret, settings: TokenSettings, clock: Arc<dyn Clock>) -> Self {
-        let validation = Validation::new(ALGORITHM);
+        let mut validation = Validation::new(ALGORITHM);
+        validation.algorithms = vec![ALGORITHM];
+        validation.set_required_spec_claims(&REQUIRED_CLAIMS);
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        // Time is checked below against our clock; jsonwebtoken would read the system clock.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.leeway = 0;
         Self {
             encoding_key: EncodingKey::from_secret(&secret.0),
             decoding_key: DecodingKey::from_secret(&secret.0),
@@ -187,6 +195,14 @@ impl TokenService {
             .claims;
         if claims.token_type != expected {
             return Err(TokenError::WrongType { expected, found: claims.token_type });
+        }
+        let (now, leeway) = (self.clock.now(), self.settings.leeway_seconds);
+        // RFC 7519: valid strictly before `exp` and from `nbf` on.
+        if now >= claims.exp.saturating_add(leeway) {
+            return Err(TokenError::Expired);
+        }
+        if now < claims.nbf.saturating_sub(leeway) {
+            return Err(TokenError::NotYetValid);
         }
         Ok(claims)
     }
