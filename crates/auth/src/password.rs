@@ -45,8 +45,8 @@ impl std::fmt::Debug for Argon2Passwords {
 
 impl Argon2Passwords {
     pub fn new(cost: Argon2Cost) -> Result<Self, PasswordError> {
-        let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
-            .map_err(PasswordError::Params)?;
+        let params =
+            Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None).map_err(PasswordError::Params)?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let decoy_password = SaltString::generate(&mut OsRng);
         let decoy = hash_with(&argon2, decoy_password.as_str())?;
@@ -63,8 +63,7 @@ impl Argon2Passwords {
     /// A hash that does not parse never matches.
     pub fn verify(&self, password: &str, phc: Option<&str>) -> bool {
         let matches = |phc: &str| {
-            PasswordHash::new(phc)
-                .is_ok_and(|parsed| self.argon2.verify_password(password.as_bytes(), &parsed).is_ok())
+            PasswordHash::new(phc).is_ok_and(|parsed| self.argon2.verify_password(password.as_bytes(), &parsed).is_ok())
         };
         match phc {
             Some(phc) => matches(phc),
@@ -78,10 +77,7 @@ impl Argon2Passwords {
 
 fn hash_with(argon2: &Argon2<'_>, password: &str) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
-    argon2
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(PasswordError::Hash)
+    argon2.hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(PasswordError::Hash)
 }
 
 #[cfg(test)]

@@ -83,12 +83,7 @@ pub struct TokenSettings {
 
 impl Default for TokenSettings {
     fn default() -> Self {
-        Self {
-            issuer: "jobboard".into(),
-            audience: "jobboard".into(),
-            access_ttl_seconds: 5 * 60,
-            leeway_seconds: 0,
-        }
+        Self { issuer: "jobboard".into(), audience: "jobboard".into(), access_ttl_seconds: 5 * 60, leeway_seconds: 0 }
     }
 }
 

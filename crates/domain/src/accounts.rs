@@ -87,9 +87,7 @@ mod tests {
 
     fn hasher_producing(hash: &'static str) -> MockPasswordHasher {
         let mut passwords = MockPasswordHasher::new();
-        passwords
-            .expect_hash()
-            .returning(move |_| Ok(PasswordHash::new(hash.into())));
+        passwords.expect_hash().returning(move |_| Ok(PasswordHash::new(hash.into())));
         passwords
     }
 
@@ -135,9 +133,7 @@ mod tests {
     async fn register_passes_a_taken_username_through_as_a_conflict() {
         let passwords = hasher_producing(A_HASH);
         let mut users = MockUserRepository::new();
-        users
-            .expect_insert()
-            .returning(|_, _| Err(DomainError::Conflict("username 'ada' is taken".into())));
+        users.expect_insert().returning(|_, _| Err(DomainError::Conflict("username 'ada' is taken".into())));
 
         let result = register(&users, &passwords, a_registration().build()).await;
 
@@ -161,9 +157,7 @@ mod tests {
     #[tokio::test]
     async fn authenticate_rejects_a_wrong_password() {
         let mut users = MockUserRepository::new();
-        users
-            .expect_find_credentials()
-            .returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
+        users.expect_find_credentials().returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
         let passwords = hasher_answering(false);
 
         let result = authenticate(&users, &passwords, "ada", "not the password").await;
@@ -176,11 +170,7 @@ mod tests {
         let mut users = MockUserRepository::new();
         users.expect_find_credentials().returning(|_| Ok(None));
         let mut passwords = MockPasswordHasher::new();
-        passwords
-            .expect_verify()
-            .withf(|_, hash| hash.is_none())
-            .times(1)
-            .return_const(false);
+        passwords.expect_verify().withf(|_, hash| hash.is_none()).times(1).return_const(false);
 
         let result = authenticate(&users, &passwords, "nobody", A_PASSWORD).await;
 

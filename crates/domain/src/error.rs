@@ -30,18 +30,11 @@ pub struct Violation {
 
 impl Violation {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
+        Self { field, message: message.into() }
     }
 
     fn join(violations: &[Violation]) -> String {
-        violations
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
+        violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
     }
 }
 

@@ -46,8 +46,5 @@ pub fn a_user(username: &str) -> User {
 }
 
 pub fn credentials_of(username: &str, password_hash: &str) -> Credentials {
-    Credentials {
-        user: a_user(username),
-        password_hash: PasswordHash::new(password_hash.into()),
-    }
+    Credentials { user: a_user(username), password_hash: PasswordHash::new(password_hash.into()) }
 }

@@ -25,10 +25,7 @@ impl Username {
         if raw.chars().count() > USERNAME_MAX_CHARS {
             return violation("must be at most 25 characters");
         }
-        if !raw
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        {
+        if !raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
             return violation("may contain only letters, digits, '_', '-' and '.'");
         }
         Ok(Self(raw.to_owned()))
@@ -135,10 +132,7 @@ mod tests {
     #[test]
     fn username_accepts_25_characters_and_rejects_26() {
         assert!(Username::parse(&"a".repeat(25)).is_ok());
-        assert_eq!(
-            Username::parse(&"a".repeat(26)),
-            Err(Violation::new("username", "must be at most 25 characters"))
-        );
+        assert_eq!(Username::parse(&"a".repeat(26)), Err(Violation::new("username", "must be at most 25 characters")));
     }
 
     #[test]
@@ -151,7 +145,9 @@ mod tests {
     #[test]
     fn email_needs_a_local_part_and_a_dotted_domain() {
         assert!(Email::parse("ada@example.com").is_ok());
-        for raw in ["ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a da@example.com", "ada@example..com"] {
+        for raw in
+            ["ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a da@example.com", "ada@example..com"]
+        {
             assert!(Email::parse(raw).is_err(), "{raw:?} was accepted");
         }
     }

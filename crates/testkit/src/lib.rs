@@ -1,1 +1,22 @@
-//! testkit
+//! The test harness shared by every layer, so that a new test is a few lines.
+//!
+//! - [`postgres`]: one Postgres container per run (started by `cargo xtask test`, or by the
+//!   harness itself when run alone), found or built as described in `docs/test-infrastructure.md`.
+//! - [`database::TestDatabase`]: a fresh database per test, cloned from a migrated template.
+//! - [`app::TestApp`]: the web app on a real socket with typed request helpers.
+//! - [`fixtures`]: builders for test data.
+//! - [`browser`]: a headless Chromium session per test, always closed, with a screenshot and
+//!   the page source saved when the test fails.
+//!
+//! Everything here may depend on any workspace crate; nothing but tests (and the `xtask`
+//! runner, which starts the shared container) may depend on this crate.
+
+pub mod app;
+pub mod browser;
+pub mod database;
+pub mod docker;
+pub mod fixtures;
+pub mod postgres;
+
+pub use app::TestApp;
+pub use database::TestDatabase;

@@ -1,0 +1,267 @@
+//! The application under test, on a real socket (port 0) or as a router to call in-process.
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use auth::clock::SystemClock;
+use auth::password::{Argon2Cost, Argon2Passwords};
+use auth::token::{HmacSecret, TokenService, TokenSettings};
+use domain::ports::UserRepository;
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+use store::memory::MemoryStore;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
+use web::AppState;
+use web::passwords::Argon2Hasher;
+
+use crate::database::TestDatabase;
+use crate::fixtures::UserFixture;
+
+/// The HMAC secret of every test app: fixed, so a failing test's tokens can be decoded.
+pub const TEST_SECRET: &[u8; 32] = b"pyramid-test-secret-32-bytes-ok!";
+
+/// State for tests: argon2 at its cheapest (microseconds, not tens of milliseconds), the
+/// fixed test secret, the real clock.
+pub fn test_state(users: Arc<dyn UserRepository>) -> AppState {
+    let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY)
+        .unwrap_or_else(|error| panic!("argon2 refused its cheapest parameters: {error}"));
+    let secret = HmacSecret::new(TEST_SECRET.to_vec()).unwrap_or_else(|error| panic!("{error}"));
+    AppState {
+        users,
+        passwords: Arc::new(Argon2Hasher::new(passwords)),
+        tokens: Arc::new(TokenService::hs256(&secret, TokenSettings::default(), Arc::new(SystemClock))),
+        secure_cookies: false,
+    }
+}
+
+/// The app serving on 127.0.0.1 with a random port, with typed helpers for its API.
+/// The server stops when this is dropped.
+pub struct TestApp {
+    pub address: SocketAddr,
+    http: reqwest::Client,
+    server: JoinHandle<()>,
+    _database: Option<TestDatabase>,
+}
+
+impl TestApp {
+    /// Over the in-memory store: for breadth, in milliseconds.
+    pub async fn with_memory_store() -> Self {
+        Self::spawn(Arc::new(MemoryStore::new()), None).await
+    }
+
+    /// Over a fresh Postgres database of its own: for depth.
+    pub async fn with_postgres() -> Self {
+        let database = TestDatabase::new().await;
+        Self::spawn(Arc::new(database.store()), Some(database)).await
+    }
+
+    async fn spawn(users: Arc<dyn UserRepository>, database: Option<TestDatabase>) -> Self {
+        let listener =
+            TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|error| panic!("cannot bind a local port: {error}"));
+        let address = listener.local_addr().unwrap_or_else(|error| panic!("{error}"));
+        let state = test_state(users);
+        let server = tokio::spawn(async move {
+            let _ = web::startup::serve(listener, state, std::future::pending()).await;
+        });
+        Self { address, http: http_client(), server, _database: database }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.http.post(self.url(path)).json(body).send().await.unwrap_or_else(|error| panic!("POST {path}: {error}"))
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Response {
+        let mut request = self.http.get(self.url(path));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap_or_else(|error| panic!("GET {path}: {error}"))
+    }
+
+    pub async fn register(&self, user: &UserFixture) -> Response {
+        self.post_json("/auth/register", &user.registration()).await
+    }
+
+    pub async fn request_token(&self, user: &UserFixture) -> Response {
+        self.post_json("/auth/token", &user.credentials()).await
+    }
+
+    /// Registers `user` and returns their access token; panics unless registration succeeds.
+    pub async fn registered(&self, user: &UserFixture) -> String {
+        let response = self.register(user).await;
+        token_of(response, StatusCode::CREATED).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A client that does not follow redirects, so tests see the 303s the app sends.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap_or_else(|error| panic!("cannot build an HTTP client: {error}"))
+}
+
+/// The `token` of a token response, after checking its status.
+pub async fn token_of(response: Response, expected: StatusCode) -> String {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or_else(|error| panic!("response is not JSON: {error}"));
+    assert_eq!(status, expected, "unexpected status; body: {body}");
+    body["token"].as_str().unwrap_or_else(|| panic!("no token in {body}")).to_owned()
+}
+
+/// The real `jobboard` binary, started as a separate process: the black-box way.
+/// Killed when dropped.
+pub struct ServerProcess {
+    pub base_url: String,
+    _child: Child,
+}
+
+impl ServerProcess {
+    /// Starts `binary` on a free port with `env` added to the environment, and returns once it
+    /// logged the address it listens on.
+    pub async fn start(binary: &str, env: &[(&str, &str)]) -> Self {
+        match Self::try_start(binary, env).await {
+            Ok(server) => server,
+            Err(error) => panic!("cannot start {binary}: {error:#}"),
+        }
+    }
+
+    async fn try_start(binary: &str, env: &[(&str, &str)]) -> Result<Self> {
+        let mut child = Command::new(binary)
+            .env("BIND_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stderr = child.stderr.take().context("no stderr")?;
+        let mut lines = BufReader::new(stderr).lines();
+        let wait_for_address = async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some((_, address)) = line.split_once("listening on ") {
+                    return Ok(address.trim().trim_matches('"').to_owned());
+                }
+            }
+            bail!("the server exited before listening")
+        };
+        let base_url = tokio::time::timeout(Duration::from_secs(30), wait_for_address)
+            .await
+            .context("the server did not log its address within 30 s")??;
+        // Keep draining the log so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self { base_url, _child: child })
+    }
+}
+
+/// The router called in-process, without a socket: the fastest way to test a route.
+pub struct InProcessApp {
+    router: axum::Router,
+}
+
+/// What an in-process call answered, body already read.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The body as JSON; panics with the body when it is not.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("body is not JSON ({error}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+impl InProcessApp {
+    /// Over the in-memory store.
+    pub fn with_memory_store() -> Self {
+        Self::over(Arc::new(MemoryStore::new()))
+    }
+
+    /// Over any user repository: a fake, a mock, a failing stub.
+    pub fn over(users: Arc<dyn UserRepository>) -> Self {
+        Self { router: web::app(test_state(users)) }
+    }
+
+    pub async fn call(&self, request: axum::http::Request<axum::body::Body>) -> Answer {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+
+        let response = self.router.clone().oneshot(request).await.unwrap_or_else(|never| match never {});
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.unwrap_or_else(|error| panic!("reading the body: {error}")).to_bytes();
+        Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Answer {
+        self.call(
+            request("POST", path)
+                .header("content-type", "application/json")
+                .body(body.to_string().into())
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &str) -> Answer {
+        self.call(
+            request("POST", path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form.to_owned().into())
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Answer {
+        let mut builder = request("GET", path);
+        if let Some(token) = bearer {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        self.call(builder.body(axum::body::Body::empty()).unwrap_or_else(|e| panic!("{e}"))).await
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Answer {
+        self.call(
+            request("GET", path)
+                .header("cookie", cookie)
+                .body(axum::body::Body::empty())
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+    }
+
+    /// Registers `user` and returns their access token; panics unless registration succeeds.
+    pub async fn registered(&self, user: &UserFixture) -> String {
+        let answer = self.post_json("/auth/register", &user.registration()).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "registration failed: {}", answer.body);
+        answer.json()["token"].as_str().unwrap_or_else(|| panic!("no token in {}", answer.body)).to_owned()
+    }
+}
+
+fn request(method: &str, path: &str) -> axum::http::request::Builder {
+    axum::http::Request::builder().method(method).uri(path)
+}

@@ -1,0 +1,65 @@
+//! `POST /auth/register` and `POST /auth/token`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::accounts::{self, Registration};
+use serde::{Deserialize, Serialize};
+
+use super::extract::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegisterBody {
+    pub username: String,
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    pub token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<RegisterBody>,
+) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
+    let registration = Registration {
+        username: body.username,
+        password: body.password,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        email: body.email,
+    };
+    let user = accounts::register(state.users.as_ref(), state.passwords.as_ref(), registration).await?;
+    Ok((StatusCode::CREATED, Json(issue_access(&state, user.username.as_str())?)))
+}
+
+pub async fn token(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let user =
+        accounts::authenticate(state.users.as_ref(), state.passwords.as_ref(), &body.username, &body.password).await?;
+    Ok(Json(issue_access(&state, user.username.as_str())?))
+}
+
+fn issue_access(state: &AppState, username: &str) -> Result<TokenResponse, ApiError> {
+    let issued = state.tokens.issue_access(username).map_err(|error| ApiError::internal(&error))?;
+    Ok(TokenResponse { token: issued.token, expires_in: issued.expires_in_seconds })
+}

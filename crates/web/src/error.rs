@@ -1,0 +1,111 @@
+//! The one error envelope of the API: `{"error": {"status": 400, "message": ...}}`, where
+//! `message` is a string, or the list of every violation when the input was invalid.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::DomainError;
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Message {
+    One(String),
+    /// Every violation, one string each.
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: Message,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: Message::One(message.into()) }
+    }
+
+    pub fn invalid(violations: Vec<String>) -> Self {
+        Self { status: StatusCode::BAD_REQUEST, message: Message::Many(violations) }
+    }
+
+    pub fn unauthorized(reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, reason)
+    }
+
+    pub fn forbidden(reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, reason)
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, what)
+    }
+
+    /// A failure that is ours, not the client's. The details go to the log, not to the client.
+    pub fn internal(error: &dyn std::error::Error) -> Self {
+        tracing::error!(error = %error, "request failed on our side");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid(violations) => {
+                Self::invalid(violations.iter().map(|v| format!("{}: {}", camel_case(v.field), v.message)).collect())
+            }
+            DomainError::NotFound(what) => Self::not_found(format!("{what} not found")),
+            DomainError::Conflict(message) => Self::new(StatusCode::CONFLICT, message),
+            DomainError::BadCredentials => Self::unauthorized(error.to_string()),
+            DomainError::Unavailable(source) => {
+                tracing::error!(error = %source, "a backing service failed");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "service temporarily unavailable")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": { "status": self.status.as_u16(), "message": self.message } });
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6750 §3: a 401 names the scheme the client should use.
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// The API spells fields in camelCase (`firstName`); the domain in Rust's snake_case.
+fn camel_case(field: &str) -> String {
+    let mut words = field.split('_');
+    let first = words.next().unwrap_or_default().to_owned();
+    words.fold(first, |mut camel, word| {
+        let mut chars = word.chars();
+        camel.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        camel.push_str(chars.as_str());
+        camel
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violations_name_fields_as_the_api_spells_them() {
+        let error = ApiError::from(DomainError::Invalid(vec![
+            domain::Violation::new("first_name", "must not be empty"),
+            domain::Violation::new("email", "must be an email address"),
+        ]));
+
+        assert_eq!(
+            error.message,
+            Message::Many(vec!["firstName: must not be empty".into(), "email: must be an email address".into()])
+        );
+        assert_eq!(error.status, StatusCode::BAD_REQUEST);
+    }
+}

@@ -1,0 +1,70 @@
+//! Turns a [`Config`] into a running application: adapters chosen, demo data seeded, socket bound.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use auth::clock::SystemClock;
+use auth::password::{Argon2Cost, Argon2Passwords};
+use auth::token::TokenService;
+use domain::accounts::{self, Registration};
+use domain::ports::{PasswordHasher, UserRepository};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use store::memory::MemoryStore;
+use store::postgres::PgStore;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::passwords::Argon2Hasher;
+use crate::state::AppState;
+
+/// An account created at start-up for trying the app without registering.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub password: String,
+}
+
+/// The state for `config`: Postgres when `DATABASE_URL` is set (migrated at start), otherwise
+/// the in-memory store with a demo account.
+pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoAccount>)> {
+    let passwords: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::new(Argon2Passwords::new(Argon2Cost::OWASP)?));
+    let (users, demo_accounts): (Arc<dyn UserRepository>, _) = match &config.database_url {
+        Some(url) => {
+            let store = PgStore::connect_and_migrate(url).await.context("connecting to DATABASE_URL")?;
+            (Arc::new(store), Vec::new())
+        }
+        None => {
+            let store = MemoryStore::new();
+            let demo = seed_demo_account(&store, passwords.as_ref()).await?;
+            (Arc::new(store), vec![demo])
+        }
+    };
+    let tokens = TokenService::hs256(config.jwt_secret.key(), config.tokens.clone(), Arc::new(SystemClock));
+    let state = AppState { users, passwords, tokens: Arc::new(tokens), secure_cookies: config.secure_cookies() };
+    Ok((state, demo_accounts))
+}
+
+async fn seed_demo_account(users: &dyn UserRepository, passwords: &dyn PasswordHasher) -> anyhow::Result<DemoAccount> {
+    // Random per run: a demo server reachable from elsewhere must not have a well-known password.
+    let password: String = rand::rng().sample_iter(Alphanumeric).take(16).map(char::from).collect();
+    let registration = Registration {
+        username: "demo".into(),
+        password: password.clone(),
+        first_name: "Demo".into(),
+        last_name: "User".into(),
+        email: "demo@example.com".into(),
+    };
+    accounts::register(users, passwords, registration).await?;
+    Ok(DemoAccount { username: "demo".into(), password })
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown).await
+}
