@@ -1,0 +1,226 @@
+//! The pyramid report: printed at the end of a run, and written to `target/pyramid/` as JSON,
+//! Markdown (also appended to `$GITHUB_STEP_SUMMARY` on GitHub Actions) and HTML with an SVG.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+use quick_junit::Report;
+use serde::Serialize;
+
+#[derive(Debug, Default, Serialize)]
+pub struct RunSummary {
+    pub layers: Vec<LayerResult>,
+    pub build_seconds: f64,
+    pub total_seconds: f64,
+    /// From asking Docker for the container to the first successful query.
+    pub postgres_ready_ms: Option<u128>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerResult {
+    pub name: &'static str,
+    pub tests: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub seconds: f64,
+    /// False when the tool itself failed (the tests did not build, nextest crashed).
+    pub ran_cleanly: bool,
+}
+
+impl LayerResult {
+    pub fn from_report(name: &'static str, report: Option<&Report>, seconds: f64, exited_ok: bool) -> Self {
+        let (tests, failed, skipped) =
+            report.map_or((0, 0, 0), |report| (report.tests, report.failures + report.errors, report.skipped));
+        Self {
+            name,
+            tests,
+            passed: tests.saturating_sub(failed + skipped),
+            failed,
+            skipped,
+            seconds,
+            // A red exit with no failed test means the run itself broke.
+            ran_cleanly: exited_ok || failed > 0,
+        }
+    }
+
+    fn green(&self) -> bool {
+        self.failed == 0 && self.ran_cleanly
+    }
+
+    fn status(&self) -> &'static str {
+        if self.green() { "green" } else { "red" }
+    }
+}
+
+impl RunSummary {
+    pub fn all_green(&self) -> bool {
+        self.layers.iter().all(LayerResult::green)
+    }
+
+    /// Tests in test layers (lint's checks are not tests).
+    fn test_total(&self) -> usize {
+        self.test_layers().map(|layer| layer.tests).sum()
+    }
+
+    fn test_layers(&self) -> impl Iterator<Item = &LayerResult> {
+        self.layers.iter().filter(|layer| layer.name != "lint")
+    }
+
+    fn share(&self, layer: &LayerResult) -> f64 {
+        if layer.name == "lint" || self.test_total() == 0 {
+            return 0.0;
+        }
+        layer.tests as f64 * 100.0 / self.test_total() as f64
+    }
+}
+
+const BAR_WIDTH: usize = 40;
+
+/// The table, and the test layers drawn as a pyramid (widest at the bottom).
+pub fn text(summary: &RunSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<12} {:>6} {:>7} {:>7} {:>9} {:>6}  status",
+        "layer", "tests", "passed", "failed", "time", "share"
+    );
+    for layer in &summary.layers {
+        let _ = writeln!(
+            out,
+            "{:<12} {:>6} {:>7} {:>7} {:>8.1}s {:>5.0}%  {}",
+            layer.name,
+            layer.tests,
+            layer.passed,
+            layer.failed,
+            layer.seconds,
+            summary.share(layer),
+            layer.status()
+        );
+    }
+    let _ = writeln!(out, "build {:.1}s, total {:.1}s", summary.build_seconds, summary.total_seconds);
+    if let Some(ms) = summary.postgres_ready_ms {
+        let _ = writeln!(out, "Postgres container ready in {ms} ms");
+    }
+    out.push('\n');
+    for layer in summary.test_layers().collect::<Vec<_>>().iter().rev() {
+        let width = ((summary.share(layer) / 100.0) * BAR_WIDTH as f64).round().max(1.0) as usize;
+        let padding = (BAR_WIDTH - width.min(BAR_WIDTH)) / 2;
+        let _ = writeln!(out, "{:>12} {}{}", layer.name, " ".repeat(padding), "█".repeat(width));
+    }
+    out
+}
+
+pub fn print(summary: &RunSummary) {
+    println!("\nThe pyramid\n\n{}", text(summary));
+}
+
+pub fn write(summary: &RunSummary, dir: &Path) -> Result<()> {
+    std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(summary)?)?;
+    let markdown = markdown(summary);
+    std::fs::write(dir.join("summary.md"), &markdown)?;
+    std::fs::write(dir.join("index.html"), html(summary))?;
+    if let Ok(path) = std::env::var("GITHUB_STEP_SUMMARY") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
+        file.write_all(markdown.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn markdown(summary: &RunSummary) -> String {
+    let mut out = String::from(
+        "## Test pyramid\n\n| layer | tests | passed | failed | time | share | status |\n|---|---:|---:|---:|---:|---:|---|\n",
+    );
+    for layer in &summary.layers {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {:.1} s | {:.0}% | {} |",
+            layer.name,
+            layer.tests,
+            layer.passed,
+            layer.failed,
+            layer.seconds,
+            summary.share(layer),
+            layer.status()
+        );
+    }
+    let _ = write!(out, "\n```\n{}```\n", text(summary));
+    out
+}
+
+/// A self-contained page: the table and the pyramid as an SVG of centred bars.
+fn html(summary: &RunSummary) -> String {
+    let layers: Vec<&LayerResult> = summary.test_layers().collect();
+    let (width, row) = (600.0, 48.0);
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{}" role="img" aria-label="test pyramid">"#,
+        row * layers.len() as f64 + 8.0
+    );
+    for (index, layer) in layers.iter().rev().enumerate() {
+        let bar = (summary.share(layer) / 100.0 * (width - 200.0)).max(4.0);
+        let (x, y) = ((width - bar) / 2.0, index as f64 * row + 4.0);
+        let colour = if layer.green() { "#2e7d32" } else { "#c62828" };
+        let _ = write!(
+            svg,
+            r#"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{h:.1}" fill="{colour}"/><text x="8" y="{ty:.1}" font-family="sans-serif" font-size="14">{name} · {tests} tests · {seconds:.1} s</text>"#,
+            h = row - 10.0,
+            ty = y + row / 2.0,
+            name = layer.name,
+            tests = layer.tests,
+            seconds = layer.seconds,
+        );
+    }
+    svg.push_str("</svg>");
+    format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Test pyramid</title>\
+         <body style=\"font-family:sans-serif;max-width:44rem;margin:2rem auto\"><h1>Test pyramid</h1>{svg}<pre>{}</pre></body></html>\n",
+        text(summary).replace('&', "&amp;").replace('<', "&lt;")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(name: &'static str, tests: usize, failed: usize) -> LayerResult {
+        LayerResult { name, tests, passed: tests - failed, failed, skipped: 0, seconds: 1.0, ran_cleanly: true }
+    }
+
+    #[test]
+    fn shares_count_tests_only_not_lint_checks() {
+        let summary = RunSummary {
+            layers: vec![layer("lint", 2, 0), layer("unit", 75, 0), layer("integration", 20, 0), layer("e2e", 5, 0)],
+            ..RunSummary::default()
+        };
+
+        let shares: Vec<f64> = summary.layers.iter().map(|l| summary.share(l)).collect();
+
+        assert_eq!(shares, [0.0, 75.0, 20.0, 5.0]);
+    }
+
+    #[test]
+    fn the_pyramid_is_drawn_narrowest_on_top() {
+        let summary = RunSummary {
+            layers: vec![layer("unit", 75, 0), layer("integration", 20, 0), layer("e2e", 5, 0)],
+            ..RunSummary::default()
+        };
+
+        let text = text(&summary);
+        let bars: Vec<(&str, usize)> = text
+            .lines()
+            .filter(|line| line.contains('█'))
+            .map(|line| (line.split_whitespace().next().unwrap(), line.matches('█').count()))
+            .collect();
+
+        assert_eq!(bars, [("e2e", 2), ("integration", 8), ("unit", 30)]);
+    }
+
+    #[test]
+    fn a_failed_layer_or_a_broken_run_is_red() {
+        assert!(!RunSummary { layers: vec![layer("unit", 3, 1)], ..RunSummary::default() }.all_green());
+        let broken = LayerResult::from_report("unit", None, 1.0, false);
+        assert!(!broken.green(), "no report and a red exit: the tests did not even build");
+    }
+}

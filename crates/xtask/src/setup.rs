@@ -1,0 +1,113 @@
+//! `cargo xtask setup`, and the prerequisite check `cargo xtask test` runs first.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use testkit::postgres::{DEFAULT_IMAGE, LOCAL_IMAGE, PostgresServer};
+
+use crate::postgres_image;
+use crate::runner::Layer;
+
+const BROWSER_PACKAGES: [&str; 2] = ["chromium", "chromium-driver"];
+
+/// Installs what is missing, then proves the Postgres image starts.
+pub async fn run() -> Result<()> {
+    if !has_browser() {
+        apt_install(&BROWSER_PACKAGES)?;
+    } else {
+        println!("✓ Chromium and chromedriver are installed");
+    }
+    if !succeeds("cargo", &["nextest", "--version"]) {
+        println!("installing cargo-nextest (a few minutes)…");
+        run_command("cargo", &["install", "cargo-nextest", "--locked"])?;
+    } else {
+        println!("✓ cargo-nextest is installed");
+    }
+    testkit::docker::ensure_engine()?;
+    prepare_postgres_image().await?;
+    let server = PostgresServer::start().await.context("starting the Postgres image as tests will")?;
+    println!("✓ {} starts and accepts connections in {} ms", server.image(), server.ready_after().as_millis());
+    server.stop().await
+}
+
+/// Present already, pulled, or built from Debian packages when no registry answers.
+async fn prepare_postgres_image() -> Result<()> {
+    if let Ok(image) = testkit::postgres::resolve_image() {
+        println!("✓ Postgres image {image} is present");
+        return Ok(());
+    }
+    println!("pulling {DEFAULT_IMAGE}…");
+    if succeeds("docker", &["pull", "--quiet", DEFAULT_IMAGE]) {
+        return Ok(());
+    }
+    println!("{DEFAULT_IMAGE} cannot be pulled (no registry?): building {LOCAL_IMAGE} from Debian packages");
+    postgres_image::build(LOCAL_IMAGE)
+}
+
+/// Everything `layers` need that this machine lacks, each with the way to get it.
+pub fn missing_prerequisites(layers: &[Layer]) -> Vec<String> {
+    let mut missing = Vec::new();
+    if !succeeds("cargo", &["nextest", "--version"]) {
+        missing.push("cargo-nextest: `cargo install cargo-nextest --locked`".to_owned());
+    }
+    if layers.contains(&Layer::Lint)
+        && !(succeeds("cargo", &["fmt", "--version"]) && succeeds("cargo", &["clippy", "--version"]))
+    {
+        missing.push("rustfmt and clippy: `rustup component add rustfmt clippy`".to_owned());
+    }
+    if layers.iter().any(|layer| layer.needs_postgres())
+        && let Err(error) = testkit::docker::ensure_engine().and_then(|()| testkit::postgres::resolve_image())
+    {
+        missing.push(format!("{error:#}"));
+    }
+    if layers.iter().any(|layer| layer.needs_browser()) && !has_browser() {
+        missing.push(format!(
+            "Chromium and chromedriver: `sudo apt-get install --no-install-recommends {}` (or set CHROME_BIN / CHROMEDRIVER)",
+            BROWSER_PACKAGES.join(" ")
+        ));
+    }
+    missing
+}
+
+fn has_browser() -> bool {
+    testkit::browser::find_chromedriver().is_ok() && find_chromium().is_some()
+}
+
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(binary) = std::env::var_os("CHROME_BIN") {
+        return Some(PathBuf::from(binary));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| {
+            ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"].map(|name| dir.join(name))
+        })
+        .find(|candidate| candidate.is_file())
+}
+
+/// `apt-get install` as root; otherwise the exact command to run, as an error.
+pub fn apt_install(packages: &[&str]) -> Result<()> {
+    let command = format!("apt-get update && apt-get install -y --no-install-recommends {}", packages.join(" "));
+    if !is_root() {
+        bail!("{} missing; install with: sudo sh -c '{command}'", packages.join(", "));
+    }
+    println!("installing {} with apt-get…", packages.join(", "));
+    run_command("sh", &["-c", &format!("DEBIAN_FRONTEND=noninteractive {command} >/dev/null")])
+}
+
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|output| output.stdout.starts_with(b"0\n"))
+}
+
+fn succeeds(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).output().is_ok_and(|output| output.status.success())
+}
+
+pub fn run_command(program: &str, args: &[&str]) -> Result<()> {
+    let status = Command::new(program).args(args).status().with_context(|| format!("running {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
