@@ -34,15 +34,6 @@ pub fn ensure_engine() -> Result<()> {
     Ok(())
 }
 
-/// The newest API version the engine speaks, e.g. `1.41`.
-pub fn engine_api_version() -> Result<String> {
-    let output = docker(&["version", "--format", "{{.Server.APIVersion}}"])?;
-    if !output.status.success() {
-        bail!("docker version failed: {}", String::from_utf8_lossy(&output.stderr).trim());
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
 pub fn image_exists(image: &str) -> Result<bool> {
     Ok(docker(&["image", "inspect", "--format", "{{.Id}}", image])?.status.success())
 }

@@ -121,13 +121,9 @@ impl PostgresServer {
 }
 
 fn explain_start_failure(error: anyhow::Error, image: &str) -> anyhow::Error {
-    let hint = if format!("{error:#}").contains("is too new") {
-        "this Docker engine speaks an older API than testcontainers: run the tests through \
-         `cargo xtask test`, which bridges the two, or set TEST_DATABASE_URL to a running server"
-    } else {
-        "is the Docker engine running and the image present (`cargo xtask setup`)?"
-    };
-    error.context(format!("starting a {image} container failed: {hint}"))
+    error.context(format!(
+        "starting a {image} container failed: is the Docker engine running and the image present (`cargo xtask setup`)?"
+    ))
 }
 
 /// The ready line is logged by the init server too, and a port can accept before the server
