@@ -29,9 +29,8 @@ pub const TEST_SECRET: &[u8; 32] = b"pyramid-test-secret-32-bytes-ok!";
 /// State for tests: argon2 at its cheapest (microseconds, not tens of milliseconds), the
 /// fixed test secret, the real clock.
 pub fn test_state(users: Arc<dyn UserRepository>) -> AppState {
-    let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY)
-        .unwrap_or_else(|error| panic!("argon2 refused its cheapest parameters: {error}"));
-    let secret = HmacSecret::new(TEST_SECRET.to_vec()).unwrap_or_else(|error| panic!("{error}"));
+    let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).expect("argon2 refused its cheapest parameters");
+    let secret = HmacSecret::new(TEST_SECRET.to_vec()).expect("the test secret is 32 bytes");
     AppState {
         users,
         passwords: Arc::new(Argon2Hasher::new(passwords)),
@@ -62,9 +61,8 @@ impl TestApp {
     }
 
     async fn spawn(users: Arc<dyn UserRepository>, database: Option<TestDatabase>) -> Self {
-        let listener =
-            TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|error| panic!("cannot bind a local port: {error}"));
-        let address = listener.local_addr().unwrap_or_else(|error| panic!("{error}"));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("cannot bind a local port");
+        let address = listener.local_addr().expect("a bound listener has an address");
         let state = test_state(users);
         let server = tokio::spawn(async move {
             let _ = web::startup::serve(listener, state, std::future::pending()).await;
@@ -115,13 +113,13 @@ pub fn http_client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()
-        .unwrap_or_else(|error| panic!("cannot build an HTTP client: {error}"))
+        .expect("cannot build an HTTP client")
 }
 
 /// The `token` of a token response, after checking its status.
 pub async fn token_of(response: Response, expected: StatusCode) -> String {
     let status = response.status();
-    let body: Value = response.json().await.unwrap_or_else(|error| panic!("response is not JSON: {error}"));
+    let body: Value = response.json().await.expect("response is not JSON");
     assert_eq!(status, expected, "unexpected status; body: {body}");
     body["token"].as_str().unwrap_or_else(|| panic!("no token in {body}")).to_owned()
 }
@@ -212,46 +210,27 @@ impl InProcessApp {
 
         let response = self.router.clone().oneshot(request).await.unwrap_or_else(|never| match never {});
         let (parts, body) = response.into_parts();
-        let bytes = body.collect().await.unwrap_or_else(|error| panic!("reading the body: {error}")).to_bytes();
+        let bytes = body.collect().await.expect("reading the body").to_bytes();
         Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Answer {
-        self.call(
-            request("POST", path)
-                .header("content-type", "application/json")
-                .body(body.to_string().into())
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
+        self.call(request("POST", path, &[("content-type", "application/json")], body.to_string())).await
     }
 
     pub async fn post_form(&self, path: &str, form: &str) -> Answer {
-        self.call(
-            request("POST", path)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form.to_owned().into())
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
+        self.call(request("POST", path, &[("content-type", "application/x-www-form-urlencoded")], form.to_owned()))
+            .await
     }
 
     pub async fn get(&self, path: &str, bearer: Option<&str>) -> Answer {
-        let mut builder = request("GET", path);
-        if let Some(token) = bearer {
-            builder = builder.header("authorization", format!("Bearer {token}"));
-        }
-        self.call(builder.body(axum::body::Body::empty()).unwrap_or_else(|e| panic!("{e}"))).await
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("authorization", value.as_str())).collect();
+        self.call(request("GET", path, &headers, String::new())).await
     }
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Answer {
-        self.call(
-            request("GET", path)
-                .header("cookie", cookie)
-                .body(axum::body::Body::empty())
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
+        self.call(request("GET", path, &[("cookie", cookie)], String::new())).await
     }
 
     /// Registers `user` and returns their access token; panics unless registration succeeds.
@@ -262,6 +241,8 @@ impl InProcessApp {
     }
 }
 
-fn request(method: &str, path: &str) -> axum::http::request::Builder {
-    axum::http::Request::builder().method(method).uri(path)
+fn request(method: &str, path: &str, headers: &[(&str, &str)], body: String) -> axum::http::Request<axum::body::Body> {
+    let builder = axum::http::Request::builder().method(method).uri(path);
+    let builder = headers.iter().fold(builder, |builder, (name, value)| builder.header(*name, *value));
+    builder.body(body.into()).expect("a valid request")
 }

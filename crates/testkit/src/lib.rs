@@ -11,6 +11,9 @@
 //! Everything here may depend on any workspace crate; nothing but tests (and the `xtask`
 //! runner, which starts the shared container) may depend on this crate.
 
+// A harness reports a broken environment by panicking with the cause, like any test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod app;
 pub mod browser;
 pub mod database;

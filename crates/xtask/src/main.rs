@@ -32,12 +32,14 @@ commands:
   setup                 install Chromium, chromedriver and cargo-nextest if missing; prepare the Postgres image
   test [LAYER...]       run the test pyramid (layers: lint unit integration e2e; default: all, in that order)
   bench db-setup        measure container start-up and per-test database creation
+  report DIR...         merge the summaries found under DIRs (one per CI job) into target/pyramid/
 ";
 
 enum Command {
     Setup,
     Test(Vec<Layer>),
     Bench(String),
+    Report(Vec<PathBuf>),
 }
 
 fn parse(args: &[String]) -> Result<Command> {
@@ -53,6 +55,7 @@ fn parse(args: &[String]) -> Result<Command> {
                 Ok(Command::Test(layers))
             }
             ("bench", [name]) => Ok(Command::Bench(name.clone())),
+            ("report", dirs) if !dirs.is_empty() => Ok(Command::Report(dirs.iter().map(PathBuf::from).collect())),
             _ => bail!("unknown command `{}`", args.join(" ")),
         },
         None => bail!("no command given"),
@@ -78,11 +81,22 @@ async fn main() -> ExitCode {
         Command::Setup => setup::run().await.map(|()| ExitCode::SUCCESS),
         Command::Test(layers) => runner::run(&layers).await,
         Command::Bench(name) => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
+        Command::Report(dirs) => merge_reports(&dirs),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
         ExitCode::FAILURE
     })
+}
+
+/// Draws the whole pyramid from the per-layer summaries of separate CI jobs.
+fn merge_reports(dirs: &[PathBuf]) -> Result<ExitCode> {
+    let summary = report::RunSummary::merge(report::read_summaries(dirs)?);
+    report::print(&summary);
+    let out = Path::new(runner::PYRAMID_DIR);
+    std::fs::create_dir_all(out)?;
+    report::write(&summary, out)?;
+    Ok(if summary.all_green() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// The workspace root, from this crate's manifest directory (`crates/xtask`).

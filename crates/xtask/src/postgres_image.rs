@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::setup::{apt_install, is_root, run_command};
+use crate::setup::{apt_install, is_root};
 
 const SUITE: &str = "bookworm";
 const ENTRYPOINT: &str = include_str!("../postgres-image/docker-entrypoint.sh");
@@ -33,13 +33,10 @@ pub fn build(tag: &str) -> Result<()> {
     }
     fs::create_dir_all(&rootfs)?;
 
-    println!("debootstrap {SUITE} with postgresql from {mirror} (about a minute)…");
+    let log = PathBuf::from(WORK_DIR).join("debootstrap.log");
+    println!("debootstrap {SUITE} with postgresql from {mirror} (about a minute; log: {})…", log.display());
     let started = Instant::now();
-    let rootfs_arg = rootfs.to_string_lossy();
-    run_command(
-        "debootstrap",
-        &["--variant=minbase", "--include=postgresql", SUITE, rootfs_arg.as_ref(), mirror.as_str()],
-    )?;
+    debootstrap(&rootfs, &mirror, &log)?;
     trim(&rootfs)?;
     let bin_dir = postgres_bin_dir(&rootfs)?;
     let entrypoint = rootfs.join("usr/local/bin/docker-entrypoint.sh");
@@ -49,6 +46,24 @@ pub fn build(tag: &str) -> Result<()> {
     import(&rootfs, tag, &bin_dir)?;
     fs::remove_dir_all(&rootfs)?;
     println!("✓ built {tag} in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn debootstrap(rootfs: &Path, mirror: &str, log: &Path) -> Result<()> {
+    let log_file = fs::File::create(log)?;
+    let status = Command::new("debootstrap")
+        .args(["--variant=minbase", "--include=postgresql", SUITE])
+        .arg(rootfs)
+        .arg(mirror)
+        .stdout(log_file.try_clone()?)
+        .stderr(log_file)
+        .status()
+        .context("running debootstrap")?;
+    if !status.success() {
+        let text = fs::read_to_string(log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+        bail!("debootstrap failed ({status}); the end of {}:\n{}", log.display(), tail.join("\n"));
+    }
     Ok(())
 }
 

@@ -2,13 +2,13 @@
 //! Markdown (also appended to `$GITHUB_STEP_SUMMARY` on GitHub Actions) and HTML with an SVG.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use quick_junit::Report;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RunSummary {
     pub layers: Vec<LayerResult>,
     pub build_seconds: f64,
@@ -17,9 +17,9 @@ pub struct RunSummary {
     pub postgres_ready_ms: Option<u128>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LayerResult {
-    pub name: &'static str,
+    pub name: String,
     pub tests: usize,
     pub passed: usize,
     pub failed: usize,
@@ -30,11 +30,11 @@ pub struct LayerResult {
 }
 
 impl LayerResult {
-    pub fn from_report(name: &'static str, report: Option<&Report>, seconds: f64, exited_ok: bool) -> Self {
+    pub fn from_report(name: &str, report: Option<&Report>, seconds: f64, exited_ok: bool) -> Self {
         let (tests, failed, skipped) =
             report.map_or((0, 0, 0), |report| (report.tests, report.failures + report.errors, report.skipped));
         Self {
-            name,
+            name: name.to_owned(),
             tests,
             passed: tests.saturating_sub(failed + skipped),
             failed,
@@ -45,7 +45,7 @@ impl LayerResult {
         }
     }
 
-    fn green(&self) -> bool {
+    pub fn green(&self) -> bool {
         self.failed == 0 && self.ran_cleanly
     }
 
@@ -55,6 +55,20 @@ impl LayerResult {
 }
 
 impl RunSummary {
+    /// Several runs' summaries (one per CI job) as one, layers in pyramid order.
+    pub fn merge(parts: Vec<RunSummary>) -> Self {
+        let mut merged = RunSummary::default();
+        for part in parts {
+            merged.layers.extend(part.layers);
+            merged.build_seconds += part.build_seconds;
+            merged.total_seconds += part.total_seconds;
+            merged.postgres_ready_ms = merged.postgres_ready_ms.or(part.postgres_ready_ms);
+        }
+        let rank = |name: &str| crate::runner::Layer::ALL.iter().position(|layer| layer.name() == name);
+        merged.layers.sort_by_key(|layer| rank(&layer.name));
+        merged
+    }
+
     pub fn all_green(&self) -> bool {
         self.layers.iter().all(LayerResult::green)
     }
@@ -180,12 +194,37 @@ fn html(summary: &RunSummary) -> String {
     )
 }
 
+/// Every `summary.json` under `dirs`, however the CI artifacts nested them.
+pub fn read_summaries(dirs: &[PathBuf]) -> Result<Vec<RunSummary>> {
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = dirs.to_vec();
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().is_some_and(|name| name == "summary.json") {
+                found.push(serde_json::from_str(&std::fs::read_to_string(&path)?)?);
+            }
+        }
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn layer(name: &'static str, tests: usize, failed: usize) -> LayerResult {
-        LayerResult { name, tests, passed: tests - failed, failed, skipped: 0, seconds: 1.0, ran_cleanly: true }
+    fn layer(name: &str, tests: usize, failed: usize) -> LayerResult {
+        LayerResult {
+            name: name.into(),
+            tests,
+            passed: tests - failed,
+            failed,
+            skipped: 0,
+            seconds: 1.0,
+            ran_cleanly: true,
+        }
     }
 
     #[test]
@@ -215,6 +254,17 @@ mod tests {
             .collect();
 
         assert_eq!(bars, [("e2e", 2), ("integration", 8), ("unit", 30)]);
+    }
+
+    #[test]
+    fn merging_ci_jobs_puts_layers_back_in_pyramid_order() {
+        let part = |name| RunSummary { layers: vec![layer(name, 1, 0)], total_seconds: 2.0, ..RunSummary::default() };
+
+        let merged = RunSummary::merge(vec![part("e2e"), part("lint"), part("integration"), part("unit")]);
+
+        let names: Vec<&str> = merged.layers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["lint", "unit", "integration", "e2e"]);
+        assert_eq!(merged.total_seconds, 8.0);
     }
 
     #[test]

@@ -127,7 +127,7 @@ async fn run_layers(layers: &[Layer], summary: &mut RunSummary, postgres: &mut O
             Layer::Lint => run_lint().await?,
             _ => run_nextest(layer, database_url.as_deref()).await?,
         };
-        let green = result.failed == 0 && result.ran_cleanly;
+        let green = result.green();
         summary.layers.push(result);
         if !green {
             println!("\n✗ {} is red: the layers above it were not run.", layer.name());
