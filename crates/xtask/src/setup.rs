@@ -93,7 +93,19 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
         bail!("{} missing; install with: sudo sh -c '{command}'", packages.join(", "));
     }
     println!("installing {} with apt-get…", packages.join(", "));
-    run_command("sh", &["-c", &format!("DEBIAN_FRONTEND=noninteractive {command} >/dev/null")])
+    // Quiet unless it fails: apt's progress drowns the rest of a CI log.
+    let output = Command::new("sh")
+        .args(["-c", &format!("export DEBIAN_FRONTEND=noninteractive; {command}")])
+        .output()
+        .context("running apt-get")?;
+    if !output.status.success() {
+        bail!(
+            "`{command}` failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
 }
 
 pub fn is_root() -> bool {
