@@ -92,37 +92,49 @@ impl RunSummary {
 
 const BAR_WIDTH: usize = 40;
 
-/// The table, and the test layers drawn as a pyramid (widest at the bottom).
-pub fn text(summary: &RunSummary) -> String {
+const HEADINGS: [&str; 7] = ["layer", "tests", "passed", "failed", "time", "share", "status"];
+
+/// One row of the table, formatted, in the order of [`HEADINGS`].
+fn cells(summary: &RunSummary, layer: &LayerResult) -> [String; 7] {
+    [
+        layer.name.clone(),
+        layer.tests.to_string(),
+        layer.passed.to_string(),
+        layer.failed.to_string(),
+        format!("{:.1} s", layer.seconds),
+        format!("{:.0}%", summary.share(layer)),
+        layer.status().to_owned(),
+    ]
+}
+
+/// The test layers drawn as a pyramid: bars centred, widths proportional to test counts.
+fn pyramid(summary: &RunSummary) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<12} {:>6} {:>7} {:>7} {:>9} {:>6}  status",
-        "layer", "tests", "passed", "failed", "time", "share"
-    );
-    for layer in &summary.layers {
-        let _ = writeln!(
-            out,
-            "{:<12} {:>6} {:>7} {:>7} {:>8.1}s {:>5.0}%  {}",
-            layer.name,
-            layer.tests,
-            layer.passed,
-            layer.failed,
-            layer.seconds,
-            summary.share(layer),
-            layer.status()
-        );
-    }
-    let _ = writeln!(out, "build {:.1}s, total {:.1}s", summary.build_seconds, summary.total_seconds);
-    if let Some(ms) = summary.postgres_ready_ms {
-        let _ = writeln!(out, "Postgres container ready in {ms} ms");
-    }
-    out.push('\n');
     for layer in summary.test_layers().collect::<Vec<_>>().iter().rev() {
         let width = ((summary.share(layer) / 100.0) * BAR_WIDTH as f64).round().max(1.0) as usize;
         let padding = (BAR_WIDTH - width.min(BAR_WIDTH)) / 2;
         let _ = writeln!(out, "{:>12} {}{}", layer.name, " ".repeat(padding), "█".repeat(width));
     }
+    out
+}
+
+/// The table, the run's totals, and the pyramid.
+pub fn text(summary: &RunSummary) -> String {
+    let line = |cells: &[String]| {
+        let [name, numbers @ .., status] = cells else { return String::new() };
+        let numbers: Vec<String> = numbers.iter().map(|cell| format!("{cell:>8}")).collect();
+        format!("{name:<12}{}  {status}\n", numbers.join(""))
+    };
+    let mut out = line(&HEADINGS.map(str::to_owned));
+    for layer in &summary.layers {
+        out.push_str(&line(&cells(summary, layer)));
+    }
+    let _ = writeln!(out, "build {:.1} s, total {:.1} s", summary.build_seconds, summary.total_seconds);
+    if let Some(ms) = summary.postgres_ready_ms {
+        let _ = writeln!(out, "Postgres container ready in {ms} ms");
+    }
+    out.push('\n');
+    out.push_str(&pyramid(summary));
     out
 }
 
@@ -144,23 +156,11 @@ pub fn write(summary: &RunSummary, dir: &Path) -> Result<()> {
 }
 
 fn markdown(summary: &RunSummary) -> String {
-    let mut out = String::from(
-        "## Test pyramid\n\n| layer | tests | passed | failed | time | share | status |\n|---|---:|---:|---:|---:|---:|---|\n",
-    );
+    let mut out = format!("## Test pyramid\n\n| {} |\n|---|---:|---:|---:|---:|---:|---|\n", HEADINGS.join(" | "));
     for layer in &summary.layers {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {:.1} s | {:.0}% | {} |",
-            layer.name,
-            layer.tests,
-            layer.passed,
-            layer.failed,
-            layer.seconds,
-            summary.share(layer),
-            layer.status()
-        );
+        let _ = writeln!(out, "| {} |", cells(summary, layer).join(" | "));
     }
-    let _ = write!(out, "\n```\n{}```\n", text(summary));
+    let _ = write!(out, "\n```\n{}```\n", pyramid(summary));
     out
 }
 
