@@ -118,7 +118,7 @@ impl ChromeDriver {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?;
+            .with_context(|| format!("starting chromedriver at {}: {INSTALL_HINT}", binary.display()))?;
         let stdout = process.stdout.take().context("chromedriver has no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         let announced_port = async {
