@@ -39,35 +39,69 @@ pub fn test_state(users: Arc<dyn UserRepository>) -> AppState {
     }
 }
 
-/// The app serving on 127.0.0.1 with a random port, with typed helpers for its API.
-/// The server stops when this is dropped.
+/// Jobboard serving on 127.0.0.1 at a random port, with typed helpers for its API. However
+/// it runs (a task in the test's runtime, or the real binary in a process of its own), tests
+/// speak to it the same way. The server stops, and its database goes, when this is dropped.
 pub struct TestApp {
     pub address: SocketAddr,
     http: reqwest::Client,
-    server: JoinHandle<()>,
-    _database: Option<TestDatabase>,
+    /// Declared before the database: fields drop in order, so the server stops first.
+    _server: RunningServer,
+    database: Option<TestDatabase>,
+}
+
+enum RunningServer {
+    Task(JoinHandle<()>),
+    Process(Child),
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        match self {
+            RunningServer::Task(task) => task.abort(),
+            RunningServer::Process(child) => {
+                let _ = child.start_kill();
+            }
+        }
+    }
 }
 
 impl TestApp {
-    /// Over the in-memory store: for breadth, in milliseconds.
+    /// In-process, over the in-memory store: for breadth, in milliseconds.
     pub async fn with_memory_store() -> Self {
-        Self::spawn(Arc::new(MemoryStore::new()), None).await
+        Self::in_process(Arc::new(MemoryStore::new()), None).await
     }
 
-    /// Over a fresh Postgres database of its own: for depth.
+    /// In-process, over a fresh Postgres database of its own: for depth.
     pub async fn with_postgres() -> Self {
         let database = TestDatabase::new().await;
-        Self::spawn(Arc::new(database.store()), Some(database)).await
+        Self::in_process(Arc::new(database.store()), Some(database)).await
     }
 
-    async fn spawn(users: Arc<dyn UserRepository>, database: Option<TestDatabase>) -> Self {
+    /// The real `binary` (a black box: its own process, its own configuration from `env`) over
+    /// a fresh Postgres database, once it has logged the address it listens on.
+    pub async fn binary_with_postgres(binary: &str, env: &[(&str, &str)]) -> Self {
+        let database = TestDatabase::new().await;
+        let (address, child) = match start_binary(binary, database.url(), env).await {
+            Ok(started) => started,
+            Err(error) => panic!("cannot start {binary}: {error:#}"),
+        };
+        Self { address, http: http_client(), _server: RunningServer::Process(child), database: Some(database) }
+    }
+
+    async fn in_process(users: Arc<dyn UserRepository>, database: Option<TestDatabase>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("cannot bind a local port");
         let address = listener.local_addr().expect("a bound listener has an address");
         let state = test_state(users);
         let server = tokio::spawn(async move {
             let _ = web::startup::serve(listener, state, std::future::pending()).await;
         });
-        Self { address, http: http_client(), server, _database: database }
+        Self { address, http: http_client(), _server: RunningServer::Task(server), database }
+    }
+
+    /// The app's database, when it has one.
+    pub fn database(&self) -> Option<&TestDatabase> {
+        self.database.as_ref()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -101,12 +135,6 @@ impl TestApp {
     }
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
 /// A client that does not follow redirects, so tests see the 303s the app sends.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -124,49 +152,33 @@ pub async fn token_of(response: Response, expected: StatusCode) -> String {
     body["token"].as_str().unwrap_or_else(|| panic!("no token in {body}")).to_owned()
 }
 
-/// The real `jobboard` binary, started as a separate process: the black-box way.
-/// Killed when dropped.
-pub struct ServerProcess {
-    pub base_url: String,
-    _child: Child,
-}
-
-impl ServerProcess {
-    /// Starts `binary` on a free port with `env` added to the environment, and returns once it
-    /// logged the address it listens on.
-    pub async fn start(binary: &str, env: &[(&str, &str)]) -> Self {
-        match Self::try_start(binary, env).await {
-            Ok(server) => server,
-            Err(error) => panic!("cannot start {binary}: {error:#}"),
-        }
-    }
-
-    async fn try_start(binary: &str, env: &[(&str, &str)]) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .env("BIND_ADDR", "127.0.0.1:0")
-            .env("RUST_LOG", "info")
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
-        let stderr = child.stderr.take().context("no stderr")?;
-        let mut lines = BufReader::new(stderr).lines();
-        let wait_for_address = async {
-            while let Some(line) = lines.next_line().await? {
-                if let Some((_, address)) = line.split_once("listening on ") {
-                    return Ok(address.trim().trim_matches('"').to_owned());
-                }
+/// Starts `binary` on a free port over `database_url` and waits for it to log its address.
+async fn start_binary(binary: &str, database_url: &str, env: &[(&str, &str)]) -> Result<(SocketAddr, Child)> {
+    let mut child = Command::new(binary)
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stderr = child.stderr.take().context("no stderr")?;
+    let mut lines = BufReader::new(stderr).lines();
+    let logged_address = async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some((_, address)) = line.split_once("listening on http://") {
+                return Ok(address.trim().trim_matches('"').parse::<SocketAddr>()?);
             }
-            bail!("the server exited before listening")
-        };
-        let base_url = tokio::time::timeout(Duration::from_secs(30), wait_for_address)
-            .await
-            .context("the server did not log its address within 30 s")??;
-        // Keep draining the log so the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Self { base_url, _child: child })
-    }
+        }
+        bail!("the server exited before listening")
+    };
+    let address = tokio::time::timeout(Duration::from_secs(30), logged_address)
+        .await
+        .context("the server did not log its address within 30 s")??;
+    // Keep draining the log so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((address, child))
 }
 
 /// The router called in-process, without a socket: the fastest way to test a route.
