@@ -1,9 +1,10 @@
 //! Use cases about accounts: registering, logging in, looking a user up.
 
 use crate::error::{DomainError, Violations};
+use crate::job::JobId;
 use crate::password::Password;
 use crate::ports::{PasswordHasher, UserRepository};
-use crate::user::{Email, NewUser, PersonName, User, Username};
+use crate::user::{Email, NewUser, PersonName, Role, StoredUserPatch, User, UserChanges, Username};
 
 /// What someone filled in to register, not yet validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct Registration {
 
 impl Registration {
     /// Checks every field and reports every violation at once.
-    fn validate(&self) -> Result<(NewUser, Password), DomainError> {
+    fn validate(&self, role: Role) -> Result<(NewUser, Password), DomainError> {
         let mut violations = Violations::default();
         let username = violations.check(Username::parse(&self.username));
         let password = violations.check(Password::parse(&self.password));
@@ -26,7 +27,7 @@ impl Registration {
         let email = violations.check(Email::parse(&self.email));
         match (username, password, first_name, last_name, email) {
             (Some(username), Some(password), Some(first_name), Some(last_name), Some(email)) => {
-                let user = NewUser { username, first_name, last_name, email, is_admin: false };
+                let user = NewUser { username, first_name, last_name, email, is_admin: role == Role::Admin };
                 Ok((user, password))
             }
             _ => Err(violations.into_error()),
@@ -34,13 +35,24 @@ impl Registration {
     }
 }
 
-/// Creates a non-admin account. Only the password's hash is handed to the repository.
+/// Creates an account for someone signing up: never an admin.
 pub async fn register(
     users: &dyn UserRepository,
     passwords: &dyn PasswordHasher,
     registration: Registration,
 ) -> Result<User, DomainError> {
-    let (new_user, password) = registration.validate()?;
+    create_account(users, passwords, registration, Role::User).await
+}
+
+/// Creates an account with the given role (admins create admins). Only the password's hash is
+/// handed to the repository.
+pub async fn create_account(
+    users: &dyn UserRepository,
+    passwords: &dyn PasswordHasher,
+    registration: Registration,
+    role: Role,
+) -> Result<User, DomainError> {
+    let (new_user, password) = registration.validate(role)?;
     let password_hash = passwords.hash(&password).await?;
     users.insert(new_user, password_hash).await
 }
@@ -69,9 +81,66 @@ pub async fn authenticate(
 
 /// The user named `username`, or [`DomainError::NotFound`].
 pub async fn find_user(users: &dyn UserRepository, username: &str) -> Result<User, DomainError> {
-    let not_found = || DomainError::NotFound(format!("user '{username}'"));
-    let username = Username::parse(username).map_err(|_| not_found())?;
-    users.find(&username).await?.ok_or_else(not_found)
+    let username = existing_username(username)?;
+    users.find(&username).await?.ok_or_else(|| user_not_found(username.as_str()))
+}
+
+/// A user with the ids of the jobs they applied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDetail {
+    pub user: User,
+    pub jobs: Vec<JobId>,
+}
+
+pub async fn user_detail(users: &dyn UserRepository, username: &str) -> Result<UserDetail, DomainError> {
+    let user = find_user(users, username).await?;
+    let jobs = users.applied_jobs(&user.username).await?;
+    Ok(UserDetail { user, jobs })
+}
+
+pub async fn list_users(users: &dyn UserRepository) -> Result<Vec<User>, DomainError> {
+    users.list().await
+}
+
+/// Changes profile fields and, re-hashed, the password. Nothing is stored when any field is
+/// invalid.
+pub async fn update_user(
+    users: &dyn UserRepository,
+    passwords: &dyn PasswordHasher,
+    username: &str,
+    changes: &UserChanges,
+) -> Result<User, DomainError> {
+    let username = existing_username(username)?;
+    let patch = changes.validate()?;
+    let password_hash = match &patch.password {
+        Some(password) => Some(passwords.hash(password).await?),
+        None => None,
+    };
+    let stored =
+        StoredUserPatch { first_name: patch.first_name, last_name: patch.last_name, email: patch.email, password_hash };
+    users.update(&username, stored).await?.ok_or_else(|| user_not_found(username.as_str()))
+}
+
+pub async fn delete_user(users: &dyn UserRepository, username: &str) -> Result<(), DomainError> {
+    let username = existing_username(username)?;
+    if users.delete(&username).await? { Ok(()) } else { Err(user_not_found(username.as_str())) }
+}
+
+/// Records that `username` applied to job `job_id`.
+pub async fn apply(users: &dyn UserRepository, username: &str, job_id: i64) -> Result<JobId, DomainError> {
+    let username = existing_username(username)?;
+    let job = crate::jobs::existing_job_id(job_id)?;
+    users.apply(&username, job).await?;
+    Ok(job)
+}
+
+/// A username that cannot exist is simply not found: the caller asked for a resource.
+fn existing_username(raw: &str) -> Result<Username, DomainError> {
+    Username::parse(raw).map_err(|_| user_not_found(raw))
+}
+
+fn user_not_found(username: &str) -> DomainError {
+    DomainError::NotFound(format!("user '{username}'"))
 }
 
 #[cfg(test)]
@@ -82,6 +151,7 @@ mod tests {
     use crate::fixtures::{A_PASSWORD, a_registration, a_user, credentials_of};
     use crate::password::PasswordHash;
     use crate::ports::{MockPasswordHasher, MockUserRepository};
+    use crate::user::Role;
 
     const A_HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
 
@@ -185,5 +255,82 @@ mod tests {
         let result = find_user(&users, "nobody").await;
 
         assert!(matches!(result, Err(DomainError::NotFound(what)) if what == "user 'nobody'"));
+    }
+
+    #[tokio::test]
+    async fn create_account_as_admin_stores_an_admin() {
+        let passwords = hasher_producing(A_HASH);
+        let mut users = MockUserRepository::new();
+        users.expect_insert().withf(|user, _| user.is_admin).times(1).returning(|user, _| Ok(user.into_user()));
+
+        let user = create_account(&users, &passwords, a_registration().build(), Role::Admin).await.unwrap();
+
+        assert!(user.is_admin);
+    }
+
+    #[tokio::test]
+    async fn a_new_password_is_stored_only_as_its_hash() {
+        let passwords = hasher_producing(A_HASH);
+        let mut users = MockUserRepository::new();
+        users
+            .expect_update()
+            .withf(|_, patch| patch.password_hash.as_ref().is_some_and(|hash| hash.as_str() == A_HASH))
+            .times(1)
+            .returning(|_, _| Ok(Some(a_user("ada"))));
+
+        let changes = UserChanges { password: Some("a brand new passphrase".into()), ..UserChanges::default() };
+        update_user(&users, &passwords, "ada", &changes).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_profile_change_hashes_nothing() {
+        let mut passwords = MockPasswordHasher::new();
+        passwords.expect_hash().times(0);
+        let mut users = MockUserRepository::new();
+        users
+            .expect_update()
+            .withf(|_, patch| patch.password_hash.is_none() && patch.first_name.is_some())
+            .returning(|_, _| Ok(Some(a_user("ada"))));
+
+        let changes = UserChanges { first_name: Some("Augusta".into()), ..UserChanges::default() };
+        update_user(&users, &passwords, "ada", &changes).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_invalid_update_hashes_and_stores_nothing() {
+        let mut passwords = MockPasswordHasher::new();
+        passwords.expect_hash().times(0);
+        let mut users = MockUserRepository::new();
+        users.expect_update().times(0);
+
+        let changes =
+            UserChanges { password: Some("short".into()), email: Some("nope".into()), ..UserChanges::default() };
+        let result = update_user(&users, &passwords, "ada", &changes).await;
+
+        assert!(matches!(result, Err(DomainError::Invalid(v)) if v.len() == 2));
+    }
+
+    #[tokio::test]
+    async fn user_detail_lists_the_jobs_applied_to() {
+        let mut users = MockUserRepository::new();
+        users.expect_find().returning(|_| Ok(Some(a_user("ada"))));
+        users.expect_applied_jobs().returning(|_| Ok(vec![JobId::new(2), JobId::new(5)]));
+
+        let detail = user_detail(&users, "ada").await.unwrap();
+
+        assert_eq!(detail.jobs, [JobId::new(2), JobId::new(5)]);
+    }
+
+    #[tokio::test]
+    async fn applying_twice_passes_the_conflict_through() {
+        let mut users = MockUserRepository::new();
+        users
+            .expect_apply()
+            .withf(|username, job| username.as_str() == "ada" && job.get() == 7)
+            .returning(|_, _| Err(DomainError::Conflict("already applied".into())));
+
+        let result = apply(&users, "ada", 7).await;
+
+        assert!(matches!(result, Err(DomainError::Conflict(_))));
     }
 }

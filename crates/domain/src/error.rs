@@ -60,6 +60,23 @@ impl Violations {
         }
     }
 
+    /// For an optional field: `Some(None)` when absent, `Some(Some(value))` when valid, `None`
+    /// (and the violation recorded) when invalid.
+    pub(crate) fn check_optional<T>(&mut self, result: Option<Result<T, Violation>>) -> Option<Option<T>> {
+        match result {
+            None => Some(None),
+            Some(result) => self.check(result).map(Some),
+        }
+    }
+
+    pub(crate) fn push(&mut self, violation: Violation) {
+        self.0.push(violation);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub(crate) fn into_error(self) -> DomainError {
         DomainError::Invalid(self.0)
     }

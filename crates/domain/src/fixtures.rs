@@ -48,3 +48,30 @@ pub fn a_user(username: &str) -> User {
 pub fn credentials_of(username: &str, password_hash: &str) -> Credentials {
     Credentials { user: a_user(username), password_hash: PasswordHash::new(password_hash.into()) }
 }
+
+pub fn a_company_form() -> crate::company::CompanyForm {
+    crate::company::CompanyForm {
+        handle: "acme".into(),
+        name: "Acme Corp".into(),
+        description: "Anvils and rockets".into(),
+        num_employees: Some(42),
+        logo_url: Some("https://acme.example/logo.png".into()),
+    }
+}
+
+pub fn a_company(handle: &str) -> crate::company::Company {
+    crate::company::CompanyForm { handle: handle.into(), ..a_company_form() }.validate().unwrap()
+}
+
+pub fn a_job_form() -> crate::job::JobForm {
+    crate::job::JobForm {
+        title: "Rocket engineer".into(),
+        salary: Some(120_000),
+        equity: Some("0.05".into()),
+        company_handle: "acme".into(),
+    }
+}
+
+pub fn a_job(id: i32) -> crate::job::Job {
+    a_job_form().validate().unwrap().with_id(crate::job::JobId::new(id))
+}

@@ -1,18 +1,26 @@
 //! Jobboard's business rules, and nothing else.
 //!
-//! This crate owns the entities ([`user::User`]), the validated values they are made of
-//! ([`user::Username`], [`user::Email`], [`password::Password`]) and the use cases
-//! ([`accounts::register`], [`accounts::authenticate`]), written as plain functions over the
-//! traits of [`ports`]. Whatever stores users or hashes passwords is an adapter behind a port.
+//! This crate owns the entities ([`user::User`], [`company::Company`], [`job::Job`] and the
+//! applications linking users to jobs), the validated values they are made of
+//! ([`user::Username`], [`company::Handle`], [`job::Equity`], …, each checked once in its
+//! constructor) and the use cases ([`accounts`], [`companies`], [`jobs`]), written as plain
+//! functions over the traits of [`ports`]. Whatever stores data or hashes passwords is an
+//! adapter behind a port. List filters carry their reference semantics
+//! ([`company::CompanyFilter::matches`]), which every store must reproduce.
 //!
 //! It must not depend on any other workspace crate, nor on HTTP, SQL, JSON or an async
 //! runtime: the layering test in `xtask` fails if it does. That is what keeps its tests in
 //! milliseconds and lets every outer crate reuse the same rules.
 
 pub mod accounts;
+pub mod companies;
+pub mod company;
 pub mod error;
+pub mod job;
+pub mod jobs;
 pub mod password;
 pub mod ports;
+pub mod text;
 pub mod user;
 
 #[cfg(test)]

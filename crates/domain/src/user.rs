@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use crate::error::Violation;
+use crate::error::{DomainError, Violation, Violations};
+use crate::password::{Password, PasswordHash};
+use crate::text::line;
 
 /// Longest username, in characters; the `users.username` column has the same limit.
 pub const USERNAME_MAX_CHARS: usize = 25;
@@ -74,21 +76,20 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, Violation> {
-        if raw.trim().is_empty() {
-            return Err(Violation::new(field, "must not be empty"));
-        }
-        if raw.chars().count() > NAME_MAX_CHARS {
-            return Err(Violation::new(field, "must be at most 30 characters"));
-        }
-        if raw.chars().any(char::is_control) {
-            return Err(Violation::new(field, "must not contain control characters"));
-        }
-        Ok(Self(raw.to_owned()))
+        line(field, raw, NAME_MAX_CHARS).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What an account may do. Read from the store on every request, never trusted from a token,
+/// so a demoted admin loses the rights at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Admin,
 }
 
 /// A user as the rest of the system sees it. The password hash is deliberately absent: only
@@ -121,6 +122,68 @@ impl NewUser {
             last_name: self.last_name,
             email: self.email,
             is_admin: self.is_admin,
+        }
+    }
+}
+
+/// The fields a user's partial update may change. The username never changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Validated [`UserChanges`]; a new password is still in clear, to be hashed by the use case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserPatch {
+    pub first_name: Option<PersonName>,
+    pub last_name: Option<PersonName>,
+    pub email: Option<Email>,
+    pub password: Option<Password>,
+}
+
+impl UserChanges {
+    pub fn validate(&self) -> Result<UserPatch, DomainError> {
+        let mut violations = Violations::default();
+        let first_name =
+            violations.check_optional(self.first_name.as_deref().map(|raw| PersonName::parse("first_name", raw)));
+        let last_name =
+            violations.check_optional(self.last_name.as_deref().map(|raw| PersonName::parse("last_name", raw)));
+        let email = violations.check_optional(self.email.as_deref().map(Email::parse));
+        let password = violations.check_optional(self.password.as_deref().map(Password::parse));
+        if self == &UserChanges::default() {
+            violations.push(Violation::new("body", "must change at least one field"));
+        }
+        match (first_name, last_name, email, password) {
+            (Some(first_name), Some(last_name), Some(email), Some(password)) if violations.is_empty() => {
+                Ok(UserPatch { first_name, last_name, email, password })
+            }
+            _ => Err(violations.into_error()),
+        }
+    }
+}
+
+/// What the store applies: profile fields and, when the password changes, its new hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredUserPatch {
+    pub first_name: Option<PersonName>,
+    pub last_name: Option<PersonName>,
+    pub email: Option<Email>,
+    pub password_hash: Option<PasswordHash>,
+}
+
+impl StoredUserPatch {
+    pub fn apply_to(&self, user: &mut User) {
+        if let Some(first_name) = &self.first_name {
+            user.first_name = first_name.clone();
+        }
+        if let Some(last_name) = &self.last_name {
+            user.last_name = last_name.clone();
+        }
+        if let Some(email) = &self.email {
+            user.email = email.clone();
         }
     }
 }

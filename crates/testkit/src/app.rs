@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use auth::clock::SystemClock;
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::token::{HmacSecret, TokenService, TokenSettings};
-use domain::ports::UserRepository;
+use domain::ports::{CompanyRepository, JobRepository, UserRepository};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 use store::memory::MemoryStore;
@@ -28,11 +28,16 @@ pub const TEST_SECRET: &[u8; 32] = b"pyramid-test-secret-32-bytes-ok!";
 
 /// State for tests: argon2 at its cheapest (microseconds, not tens of milliseconds), the
 /// fixed test secret, the real clock.
-pub fn test_state(users: Arc<dyn UserRepository>) -> AppState {
+pub fn test_state<S>(store: Arc<S>) -> AppState
+where
+    S: UserRepository + CompanyRepository + JobRepository + 'static,
+{
     let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).expect("argon2 refused its cheapest parameters");
     let secret = HmacSecret::new(TEST_SECRET.to_vec()).expect("the test secret is 32 bytes");
     AppState {
-        users,
+        users: store.clone(),
+        companies: store.clone(),
+        jobs: store,
         passwords: Arc::new(Argon2Hasher::new(passwords)),
         tokens: Arc::new(TokenService::hs256(&secret, TokenSettings::default(), Arc::new(SystemClock))),
         secure_cookies: false,
@@ -89,10 +94,13 @@ impl TestApp {
         Self { address, http: http_client(), _server: RunningServer::Process(child), database: Some(database) }
     }
 
-    async fn in_process(users: Arc<dyn UserRepository>, database: Option<TestDatabase>) -> Self {
+    async fn in_process<S>(store: Arc<S>, database: Option<TestDatabase>) -> Self
+    where
+        S: UserRepository + CompanyRepository + JobRepository + 'static,
+    {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("cannot bind a local port");
         let address = listener.local_addr().expect("a bound listener has an address");
-        let state = test_state(users);
+        let state = test_state(store);
         let server = tokio::spawn(async move {
             let _ = web::startup::serve(listener, state, std::future::pending()).await;
         });
@@ -211,9 +219,12 @@ impl InProcessApp {
         Self::over(Arc::new(MemoryStore::new()))
     }
 
-    /// Over any user repository: a fake, a mock, a failing stub.
-    pub fn over(users: Arc<dyn UserRepository>) -> Self {
-        Self { router: web::app(test_state(users)) }
+    /// Over any store: the fake, or a stub that fails on purpose.
+    pub fn over<S>(store: Arc<S>) -> Self
+    where
+        S: UserRepository + CompanyRepository + JobRepository + 'static,
+    {
+        Self { router: web::app(test_state(store)) }
     }
 
     pub async fn call(&self, request: axum::http::Request<axum::body::Body>) -> Answer {

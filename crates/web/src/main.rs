@@ -38,8 +38,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let (state, demo_accounts) = startup::build_state(&config).await?;
     let listener = TcpListener::bind(config.bind_addr).await?;
     let address = listener.local_addr()?;
-    for demo in &demo_accounts {
-        println!("Demo account (in-memory store, gone when the server stops): {} / {}", demo.username, demo.password);
+    if !demo_accounts.is_empty() {
+        println!("Demo accounts (in-memory store, gone when the server stops):");
+        for demo in &demo_accounts {
+            println!("  {:?}: {} / {}", demo.role, demo.username, demo.password);
+        }
     }
     tracing::info!("listening on http://{address}");
     startup::serve(listener, state, shutdown_signal()).await?;

@@ -9,6 +9,7 @@ use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::token::TokenService;
 use domain::accounts::{self, Registration};
 use domain::ports::{PasswordHasher, UserRepository};
+use domain::user::Role;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use store::memory::MemoryStore;
@@ -24,40 +25,65 @@ use crate::state::AppState;
 pub struct DemoAccount {
     pub username: String,
     pub password: String,
+    pub role: Role,
 }
 
 /// The state for `config`: Postgres when `DATABASE_URL` is set (migrated at start), otherwise
-/// the in-memory store with a demo account.
+/// the in-memory store with demo companies, jobs, a user and an admin.
 pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoAccount>)> {
     let passwords: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::new(Argon2Passwords::new(Argon2Cost::OWASP)?));
-    let (users, demo_accounts): (Arc<dyn UserRepository>, _) = match &config.database_url {
+    let tokens = Arc::new(TokenService::hs256(config.jwt_secret.key(), config.tokens.clone(), Arc::new(SystemClock)));
+    let secure_cookies = config.secure_cookies();
+    match &config.database_url {
         Some(url) => {
-            let store = PgStore::connect_and_migrate(url).await.context("connecting to DATABASE_URL")?;
-            (Arc::new(store), Vec::new())
+            let store = Arc::new(PgStore::connect_and_migrate(url).await.context("connecting to DATABASE_URL")?);
+            let state = AppState {
+                users: store.clone(),
+                companies: store.clone(),
+                jobs: store,
+                passwords,
+                tokens,
+                secure_cookies,
+            };
+            Ok((state, Vec::new()))
         }
         None => {
-            let store = MemoryStore::new();
-            let demo = seed_demo_account(&store, passwords.as_ref()).await?;
-            (Arc::new(store), vec![demo])
+            let store = Arc::new(MemoryStore::new());
+            store.seed_demo_catalog().await?;
+            let demo_accounts = vec![
+                seed_demo_account(store.as_ref(), passwords.as_ref(), "demo", Role::User).await?,
+                seed_demo_account(store.as_ref(), passwords.as_ref(), "admin", Role::Admin).await?,
+            ];
+            let state = AppState {
+                users: store.clone(),
+                companies: store.clone(),
+                jobs: store,
+                passwords,
+                tokens,
+                secure_cookies,
+            };
+            Ok((state, demo_accounts))
         }
-    };
-    let tokens = TokenService::hs256(config.jwt_secret.key(), config.tokens.clone(), Arc::new(SystemClock));
-    let state = AppState { users, passwords, tokens: Arc::new(tokens), secure_cookies: config.secure_cookies() };
-    Ok((state, demo_accounts))
+    }
 }
 
-async fn seed_demo_account(users: &dyn UserRepository, passwords: &dyn PasswordHasher) -> anyhow::Result<DemoAccount> {
+async fn seed_demo_account(
+    users: &dyn UserRepository,
+    passwords: &dyn PasswordHasher,
+    username: &str,
+    role: Role,
+) -> anyhow::Result<DemoAccount> {
     // Random per run: a demo server reachable from elsewhere must not have a well-known password.
     let password: String = rand::rng().sample_iter(Alphanumeric).take(16).map(char::from).collect();
     let registration = Registration {
-        username: "demo".into(),
+        username: username.into(),
         password: password.clone(),
         first_name: "Demo".into(),
-        last_name: "User".into(),
-        email: "demo@example.com".into(),
+        last_name: if role == Role::Admin { "Admin".into() } else { "User".into() },
+        email: format!("{username}@example.com"),
     };
-    accounts::register(users, passwords, registration).await?;
-    Ok(DemoAccount { username: "demo".into(), password })
+    accounts::create_account(users, passwords, registration, role).await?;
+    Ok(DemoAccount { username: username.into(), password, role })
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then lets in-flight requests finish.

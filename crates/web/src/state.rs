@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use auth::token::TokenService;
-use domain::ports::{PasswordHasher, UserRepository};
+use domain::ports::{CompanyRepository, JobRepository, PasswordHasher, UserRepository};
 
 #[derive(Clone)]
 pub struct AppState {
     pub users: Arc<dyn UserRepository>,
+    pub companies: Arc<dyn CompanyRepository>,
+    pub jobs: Arc<dyn JobRepository>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub tokens: Arc<TokenService>,
     /// Whether cookies get the `Secure` flag (the public URL is https).

@@ -5,7 +5,8 @@
 //!   building it from Debian packages when no registry is reachable.
 //! - `test [LAYER...]`: the pyramid runner: lint → unit → integration → e2e, fastest first,
 //!   stopping at the first red layer, with JUnit per layer and a summary under `target/pyramid/`.
-//! - `bench db-setup`: what a Postgres container and a per-test database cost.
+//! - `bench db-setup`, `bench db-isolation`: what a Postgres container and a per-test database
+//!   cost, and how the template clone compares with the other ways to isolate tests.
 //!
 //! It is tooling, not product: nothing depends on it. It uses `testkit` to start the one
 //! Postgres container a test run shares.
@@ -32,6 +33,7 @@ commands:
   setup                 install Chromium, chromedriver and cargo-nextest if missing; prepare the Postgres image
   test [LAYER...]       run the test pyramid (layers: lint unit integration e2e; default: all, in that order)
   bench db-setup        measure container start-up and per-test database creation
+  bench db-isolation    compare per-test isolation: template clone, create + migrate, rolled-back transaction
   report DIR...         merge the summaries found under DIRs (one per CI job) into target/pyramid/
 ";
 

@@ -1,5 +1,8 @@
-//! The store's integration tests, one binary: the contract both adapters must honour, and
-//! what only Postgres can show.
+//! The store's integration tests, one binary:
+//! - `contract`: the behaviour both adapters must share, run against each;
+//! - `postgres`: what only the real database can show (constraints, RETURNING, triggers);
+//! - `properties`: generated input against the real database (what the domain accepts, Postgres
+//!   stores; search text matches itself and nothing else).
 
 // Test code: a panic is how a test reports, and helpers outside `#[test]` fns are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -7,3 +10,4 @@
 mod contract;
 mod fixtures;
 mod postgres;
+mod properties;

@@ -1,10 +1,11 @@
 //! What only the real database can show: the schema, the constraints, RETURNING.
 
 use domain::DomainError;
-use domain::ports::UserRepository;
+use domain::company::{CompanyPatch, Handle};
+use domain::ports::{CompanyRepository, JobRepository, UserRepository};
 use testkit::TestDatabase;
 
-use crate::fixtures::{a_hash, a_new_user, username};
+use crate::fixtures::{a_company, a_hash, a_job_at, a_new_user, username};
 
 #[tokio::test]
 async fn each_test_gets_an_empty_migrated_database_of_its_own() {
@@ -32,7 +33,7 @@ async fn insert_returns_the_row_the_database_holds() {
         .await
         .unwrap();
 
-    let stored = database.store().insert(a_new_user("ada"), a_hash("h1")).await.unwrap();
+    let stored = UserRepository::insert(&database.store(), a_new_user("ada"), a_hash("h1")).await.unwrap();
 
     assert_eq!(stored.last_name.as_str(), "Rewritten");
 }
@@ -48,10 +49,105 @@ async fn a_row_the_domain_would_refuse_is_reported_not_returned() {
     .await
     .unwrap();
 
-    let found = database.store().find(&username("ada")).await;
+    let found = UserRepository::find(&database.store(), &username("ada")).await;
 
     assert!(
         matches!(&found, Err(DomainError::Unavailable(why)) if why.to_string().contains("corrupt users row 'ada'")),
         "{found:?}"
     );
+}
+
+#[tokio::test]
+async fn a_company_update_returns_the_row_the_database_holds() {
+    let database = TestDatabase::new().await;
+    let store = database.store();
+    CompanyRepository::insert(&store, a_company("acme").build()).await.unwrap();
+    sqlx::query(
+        "CREATE FUNCTION stamp() RETURNS trigger AS $$ BEGIN NEW.description := 'stamped'; RETURN NEW; END $$ LANGUAGE plpgsql",
+    )
+    .execute(database.pool())
+    .await
+    .unwrap();
+    sqlx::query("CREATE TRIGGER stamp BEFORE UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION stamp()")
+        .execute(database.pool())
+        .await
+        .unwrap();
+    let patch = CompanyPatch { num_employees: Some(None), ..CompanyPatch::default() };
+
+    let updated =
+        CompanyRepository::update(&store, &Handle::parse("handle", "acme").unwrap(), &patch).await.unwrap().unwrap();
+
+    assert_eq!(updated.description.as_str(), "stamped");
+}
+
+/// The CHECK constraints are the last line: a row that went around the domain is refused,
+/// one limit at a time.
+#[tokio::test]
+async fn the_schema_refuses_what_the_domain_refuses() {
+    let database = TestDatabase::new().await;
+    sqlx::query("INSERT INTO companies (handle, name, description) VALUES ('acme', 'Acme', '')")
+        .execute(database.pool())
+        .await
+        .unwrap();
+    let refused = [
+        ("username longer than 25", format!("INSERT INTO users VALUES ('{}', 'h', 'A', 'B', 'a@b.c')", "u".repeat(26))),
+        ("upper-case handle", "INSERT INTO companies (handle, name, description) VALUES ('Acme2', 'A2', '')".into()),
+        (
+            "name longer than 100",
+            format!("INSERT INTO companies (handle, name, description) VALUES ('a3', '{}', '')", "n".repeat(101)),
+        ),
+        (
+            "negative head count",
+            "INSERT INTO companies (handle, name, description, num_employees) VALUES ('a4', 'A4', '', -1)".into(),
+        ),
+        (
+            "logo that is not http",
+            "INSERT INTO companies (handle, name, description, logo_url) VALUES ('a5', 'A5', '', 'ftp://x')".into(),
+        ),
+        ("negative salary", "INSERT INTO jobs (title, salary, company_handle) VALUES ('t', -1, 'acme')".into()),
+        ("equity above 1", "INSERT INTO jobs (title, equity, company_handle) VALUES ('t', 1.0001, 'acme')".into()),
+        ("blank title", "INSERT INTO jobs (title, company_handle) VALUES ('   ', 'acme')".into()),
+        (
+            "salary beyond int4",
+            format!(
+                "INSERT INTO jobs (title, salary, company_handle) VALUES ('t', {}, 'acme')",
+                i64::from(i32::MAX) + 1
+            ),
+        ),
+    ];
+    for (what, sql) in refused {
+        let result = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(database.pool()).await;
+        assert!(result.is_err(), "the schema accepted a {what}");
+    }
+}
+
+#[tokio::test]
+async fn at_every_limit_the_database_stores_what_the_domain_accepts() {
+    let database = TestDatabase::new().await;
+    let store = database.store();
+    // Four-byte characters: VARCHAR(n) counts characters, as the domain does, not bytes.
+    let crab = |n: usize| "🦀".repeat(n);
+    let company = a_company(&"a".repeat(25))
+        .named(&crab(100))
+        .with_employees(i64::from(i32::MAX))
+        .with_logo(&format!("https://{}", "l".repeat(2040)))
+        .build();
+    let company =
+        domain::company::Company { description: domain::company::Description::parse(&crab(2000)).unwrap(), ..company };
+
+    CompanyRepository::insert(&store, company.clone()).await.unwrap();
+    let job = a_job_at(company.handle.as_str())
+        .titled(&crab(100))
+        .paying(i64::from(i32::MAX))
+        .with_equity("0.0000000000000000000000000001")
+        .build();
+    JobRepository::insert(&store, job).await.unwrap();
+    let user = domain::user::NewUser {
+        username: username(&"u".repeat(25)),
+        first_name: domain::user::PersonName::parse("first_name", &crab(30)).unwrap(),
+        last_name: domain::user::PersonName::parse("last_name", &crab(30)).unwrap(),
+        email: domain::user::Email::parse(&format!("{}@{}.com", "e".repeat(120), "d".repeat(129))).unwrap(),
+        is_admin: true,
+    };
+    UserRepository::insert(&store, user, a_hash("h")).await.unwrap();
 }
