@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use auth::clock::SystemClock;
+use auth::keys::{HmacSecret, KeySet};
 use auth::password::{Argon2Cost, Argon2Passwords};
-use auth::token::{HmacSecret, TokenService, TokenSettings};
+use auth::sessions::{InMemorySessions, SessionStore};
+use auth::token::{TokenService, TokenSettings};
 use domain::ports::{CompanyRepository, JobRepository, UserRepository};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
@@ -28,18 +30,20 @@ pub const TEST_SECRET: &[u8; 32] = b"pyramid-test-secret-32-bytes-ok!";
 
 /// State for tests: argon2 at its cheapest (microseconds, not tens of milliseconds), the
 /// fixed test secret, the real clock.
-pub fn test_state<S>(store: Arc<S>) -> AppState
+pub fn test_state<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>) -> AppState
 where
     S: UserRepository + CompanyRepository + JobRepository + 'static,
 {
     let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).expect("argon2 refused its cheapest parameters");
     let secret = HmacSecret::new(TEST_SECRET.to_vec()).expect("the test secret is 32 bytes");
+    let keys = KeySet::hs256("test", &secret);
     AppState {
         users: store.clone(),
         companies: store.clone(),
         jobs: store,
         passwords: Arc::new(Argon2Hasher::new(passwords)),
-        tokens: Arc::new(TokenService::hs256(&secret, TokenSettings::default(), Arc::new(SystemClock))),
+        tokens: Arc::new(TokenService::new(keys, TokenSettings::default(), Arc::new(SystemClock))),
+        sessions,
         secure_cookies: false,
     }
 }
@@ -72,15 +76,16 @@ impl Drop for RunningServer {
 }
 
 impl TestApp {
-    /// In-process, over the in-memory store: for breadth, in milliseconds.
+    /// In-process, over the in-memory stores: for breadth, in milliseconds.
     pub async fn with_memory_store() -> Self {
-        Self::in_process(Arc::new(MemoryStore::new()), None).await
+        Self::in_process(Arc::new(MemoryStore::new()), Arc::new(InMemorySessions::new()), None).await
     }
 
     /// In-process, over a fresh Postgres database of its own: for depth.
     pub async fn with_postgres() -> Self {
         let database = TestDatabase::new().await;
-        Self::in_process(Arc::new(database.store()), Some(database)).await
+        let store = Arc::new(database.store());
+        Self::in_process(store.clone(), store, Some(database)).await
     }
 
     /// The real `binary` (a black box: its own process, its own configuration from `env`) over
@@ -94,13 +99,13 @@ impl TestApp {
         Self { address, http: http_client(), _server: RunningServer::Process(child), database: Some(database) }
     }
 
-    async fn in_process<S>(store: Arc<S>, database: Option<TestDatabase>) -> Self
+    async fn in_process<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>, database: Option<TestDatabase>) -> Self
     where
         S: UserRepository + CompanyRepository + JobRepository + 'static,
     {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("cannot bind a local port");
         let address = listener.local_addr().expect("a bound listener has an address");
-        let state = test_state(store);
+        let state = test_state(store, sessions);
         let server = tokio::spawn(async move {
             let _ = web::startup::serve(listener, state, std::future::pending()).await;
         });
@@ -145,7 +150,7 @@ impl TestApp {
 
 /// A client that does not follow redirects, so tests see the 303s the app sends.
 pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    auth::breach::http_client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()
@@ -214,17 +219,17 @@ impl Answer {
 }
 
 impl InProcessApp {
-    /// Over the in-memory store.
+    /// Over the in-memory stores.
     pub fn with_memory_store() -> Self {
-        Self::over(Arc::new(MemoryStore::new()))
+        Self::over(Arc::new(MemoryStore::new()), Arc::new(InMemorySessions::new()))
     }
 
-    /// Over any store: the fake, or a stub that fails on purpose.
-    pub fn over<S>(store: Arc<S>) -> Self
+    /// Over any stores: the fakes, or stubs that fail on purpose.
+    pub fn over<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>) -> Self
     where
         S: UserRepository + CompanyRepository + JobRepository + 'static,
     {
-        Self { router: web::app(test_state(store)) }
+        Self { router: web::app(test_state(store, sessions)) }
     }
 
     pub async fn call(&self, request: axum::http::Request<axum::body::Body>) -> Answer {

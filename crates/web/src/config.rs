@@ -5,7 +5,8 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use auth::token::{HmacSecret, TokenSettings};
+use auth::keys::HmacSecret;
+use auth::token::TokenSettings;
 use rand::RngCore;
 use url::Url;
 
@@ -72,9 +73,11 @@ impl Config {
         });
         let public_url = env.parse("PUBLIC_URL", "http://127.0.0.1:3000", parse_http_url);
         let access_ttl_seconds = env.parse("ACCESS_TOKEN_TTL", "5m", parse_seconds);
+        let refresh_ttl_seconds = env.parse("REFRESH_TOKEN_TTL", "1d", parse_seconds);
         let leeway_seconds = env.parse("JWT_LEEWAY", "0s", parse_seconds);
         let issuer = env.parse("JWT_ISSUER", "jobboard", non_empty);
-        let audience = env.parse("JWT_AUDIENCE", "jobboard", non_empty);
+        // Empty: tokens carry no `aud`, and one that does is refused.
+        let audience = env.parse("JWT_AUDIENCE", "jobboard", |value| Ok((!value.is_empty()).then(|| value.to_owned())));
         let database_url = (env.lookup)("DATABASE_URL").filter(|url| !url.is_empty());
         let jwt_secret = match ((env.lookup)("JWT_SECRET"), environment) {
             (Some(secret), _) => env.check("JWT_SECRET", HmacSecret::new(secret).map(JwtSecret::Configured)),
@@ -85,24 +88,20 @@ impl Config {
             (None, _) => Some(JwtSecret::Generated(random_secret())),
         };
 
-        match (environment, bind_addr, public_url, access_ttl_seconds, leeway_seconds, issuer, audience, jwt_secret) {
+        let tokens = match (issuer, audience, access_ttl_seconds, refresh_ttl_seconds, leeway_seconds) {
             (
-                Some(environment),
-                Some(bind_addr),
-                Some(public_url),
-                Some(access_ttl_seconds),
-                Some(leeway_seconds),
                 Some(issuer),
                 Some(audience),
-                Some(jwt_secret),
-            ) => Ok(Self {
-                environment,
-                bind_addr,
-                database_url,
-                jwt_secret,
-                tokens: TokenSettings { issuer, audience, access_ttl_seconds, leeway_seconds },
-                public_url,
-            }),
+                Some(access_ttl_seconds),
+                Some(refresh_ttl_seconds),
+                Some(leeway_seconds),
+            ) => Some(TokenSettings { issuer, audience, access_ttl_seconds, refresh_ttl_seconds, leeway_seconds }),
+            _ => None,
+        };
+        match (environment, bind_addr, public_url, tokens, jwt_secret) {
+            (Some(environment), Some(bind_addr), Some(public_url), Some(tokens), Some(jwt_secret)) => {
+                Ok(Self { environment, bind_addr, database_url, jwt_secret, tokens, public_url })
+            }
             _ => Err(ConfigError(env.problems)),
         }
     }

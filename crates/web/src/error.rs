@@ -43,6 +43,12 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, what)
     }
 
+    /// A backing service (the database) failed: 503, details in the log only.
+    pub fn unavailable(error: &dyn std::error::Error) -> Self {
+        tracing::error!(error = %error, "a backing service failed");
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service temporarily unavailable")
+    }
+
     /// A failure that is ours, not the client's. The details go to the log, not to the client.
     pub fn internal(error: &dyn std::error::Error) -> Self {
         tracing::error!(error = %error, "request failed on our side");
@@ -59,10 +65,7 @@ impl From<DomainError> for ApiError {
             DomainError::NotFound(what) => Self::not_found(format!("{what} not found")),
             DomainError::Conflict(message) => Self::new(StatusCode::CONFLICT, message),
             DomainError::BadCredentials => Self::unauthorized(error.to_string()),
-            DomainError::Unavailable(source) => {
-                tracing::error!(error = %source, "a backing service failed");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "service temporarily unavailable")
-            }
+            DomainError::Unavailable(source) => Self::unavailable(source.as_ref()),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! SameSite=Strict cookie: scripts cannot read it and other sites cannot send it.
 
 use askama::Template;
+use auth::sessions;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
@@ -51,14 +52,14 @@ pub async fn login(
         return render(StatusCode::BAD_REQUEST, &page);
     };
     match accounts::authenticate(state.users.as_ref(), state.passwords.as_ref(), &form.username, &form.password).await {
-        Ok(user) => match state.tokens.issue_access(user.username.as_str()) {
-            Ok(issued) => {
-                let cookie = Cookie::build((SESSION_COOKIE, issued.token))
+        Ok(user) => match sessions::start(&state.tokens, state.sessions.as_ref(), user.username.as_str()).await {
+            Ok(pair) => {
+                let cookie = Cookie::build((SESSION_COOKIE, pair.access.token))
                     .http_only(true)
                     .same_site(SameSite::Strict)
                     .secure(state.secure_cookies)
                     .path("/")
-                    .max_age(time::Duration::seconds(issued.expires_in_seconds));
+                    .max_age(time::Duration::seconds(pair.access.expires_in_seconds));
                 (jar.add(cookie), Redirect::to("/")).into_response()
             }
             Err(error) => ApiError::internal(&error).into_response(),
@@ -73,7 +74,10 @@ pub async fn login(
 
 /// The jobs page; without a valid session, the login page.
 pub async fn home(State(state): State<AppState>, jar: CookieJar) -> Response {
-    let claims = jar.get(SESSION_COOKIE).and_then(|cookie| state.tokens.verify_access(cookie.value()).ok());
+    let claims = match jar.get(SESSION_COOKIE) {
+        Some(cookie) => sessions::authenticate(&state.tokens, state.sessions.as_ref(), cookie.value()).await.ok(),
+        None => None,
+    };
     match claims {
         Some(claims) => render(StatusCode::OK, &HomePage { username: &claims.sub }),
         None => Redirect::to("/login").into_response(),

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use auth::clock::SystemClock;
+use auth::keys::KeySet;
 use auth::password::{Argon2Cost, Argon2Passwords};
+use auth::sessions::InMemorySessions;
 use auth::token::TokenService;
 use domain::accounts::{self, Registration};
 use domain::ports::{PasswordHasher, UserRepository};
@@ -32,7 +34,8 @@ pub struct DemoAccount {
 /// the in-memory store with demo companies, jobs, a user and an admin.
 pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoAccount>)> {
     let passwords: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::new(Argon2Passwords::new(Argon2Cost::OWASP)?));
-    let tokens = Arc::new(TokenService::hs256(config.jwt_secret.key(), config.tokens.clone(), Arc::new(SystemClock)));
+    let keys = KeySet::hs256("hs-1", config.jwt_secret.key());
+    let tokens = Arc::new(TokenService::new(keys, config.tokens.clone(), Arc::new(SystemClock)));
     let secure_cookies = config.secure_cookies();
     match &config.database_url {
         Some(url) => {
@@ -40,7 +43,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
             let state = AppState {
                 users: store.clone(),
                 companies: store.clone(),
-                jobs: store,
+                jobs: store.clone(),
+                sessions: store,
                 passwords,
                 tokens,
                 secure_cookies,
@@ -58,6 +62,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
                 users: store.clone(),
                 companies: store.clone(),
                 jobs: store,
+                sessions: Arc::new(InMemorySessions::new()),
                 passwords,
                 tokens,
                 secure_cookies,

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use auth::sessions::SessionStore;
 use auth::token::TokenService;
 use domain::ports::{CompanyRepository, JobRepository, PasswordHasher, UserRepository};
 
@@ -12,6 +13,7 @@ pub struct AppState {
     pub jobs: Arc<dyn JobRepository>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub tokens: Arc<TokenService>,
+    pub sessions: Arc<dyn SessionStore>,
     /// Whether cookies get the `Secure` flag (the public URL is https).
     pub secure_cookies: bool,
 }

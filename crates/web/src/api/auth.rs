@@ -1,5 +1,6 @@
 //! `POST /auth/register` and `POST /auth/token`.
 
+use auth::sessions::{self, SessionError};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,7 +31,9 @@ pub struct TokenBody {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
+    /// The access token.
     pub token: String,
+    pub refresh: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
 }
@@ -47,7 +50,7 @@ pub async fn register(
         email: body.email,
     };
     let user = accounts::register(state.users.as_ref(), state.passwords.as_ref(), registration).await?;
-    Ok((StatusCode::CREATED, Json(issue_access(&state, user.username.as_str())?)))
+    Ok((StatusCode::CREATED, Json(start_session(&state, user.username.as_str()).await?)))
 }
 
 pub async fn token(
@@ -56,10 +59,18 @@ pub async fn token(
 ) -> Result<Json<TokenResponse>, ApiError> {
     let user =
         accounts::authenticate(state.users.as_ref(), state.passwords.as_ref(), &body.username, &body.password).await?;
-    Ok(Json(issue_access(&state, user.username.as_str())?))
+    Ok(Json(start_session(&state, user.username.as_str()).await?))
 }
 
-fn issue_access(state: &AppState, username: &str) -> Result<TokenResponse, ApiError> {
-    let issued = state.tokens.issue_access(username).map_err(|error| ApiError::internal(&error))?;
-    Ok(TokenResponse { token: issued.token, expires_in: issued.expires_in_seconds })
+async fn start_session(state: &AppState, username: &str) -> Result<TokenResponse, ApiError> {
+    let pair =
+        sessions::start(&state.tokens, state.sessions.as_ref(), username).await.map_err(|error| match error {
+            SessionError::Store(failure) => ApiError::unavailable(&failure),
+            other => ApiError::internal(&other),
+        })?;
+    Ok(TokenResponse {
+        token: pair.access.token,
+        refresh: pair.refresh.token,
+        expires_in: pair.access.expires_in_seconds,
+    })
 }

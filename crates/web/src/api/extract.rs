@@ -1,5 +1,6 @@
 //! Request parts every handler needs, with rejections in the API's error envelope.
 
+use auth::sessions::{self, SessionError};
 use auth::token::{Claims, TokenError};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -48,15 +49,20 @@ impl FromRequestParts<AppState> for BearerClaims {
             .ok()
             .and_then(|value| value.strip_prefix("Bearer "))
             .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`"))?;
-        state.tokens.verify_access(token).map(Self).map_err(|error| ApiError::unauthorized(reason(&error)))
+        match sessions::authenticate(&state.tokens, state.sessions.as_ref(), token).await {
+            Ok(claims) => Ok(Self(claims)),
+            Err(SessionError::Store(failure)) => Err(ApiError::unavailable(&failure)),
+            Err(error) => Err(ApiError::unauthorized(reason(&error))),
+        }
     }
 }
 
 /// What the client is told about a refused token: enough to act on (log in again), not a
 /// guide to which check an attacker's forgery tripped.
-pub fn reason(error: &TokenError) -> &'static str {
+pub fn reason(error: &SessionError) -> &'static str {
     match error {
-        TokenError::Expired => "token expired",
+        SessionError::Token(TokenError::Expired) => "token expired",
+        SessionError::Revoked | SessionError::ReuseDetected => "token revoked",
         _ => "invalid token",
     }
 }

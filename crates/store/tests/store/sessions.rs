@@ -1,0 +1,169 @@
+//! auth's `SessionStore` port, one contract for both adapters (auth's `InMemorySessions` and
+//! `PgStore`), and the race only a real database can run.
+
+use std::sync::Arc;
+
+use auth::clock::FixedClock;
+use auth::keys::{HmacSecret, KeySet};
+use auth::sessions::{self, Consumption, RefreshRecord, SessionError, SessionStore};
+use auth::token::{TokenService, TokenSettings};
+use sqlx::postgres::PgPoolOptions;
+use store::postgres::PgStore;
+use testkit::TestDatabase;
+
+const NOW: i64 = 1_750_000_000;
+
+macro_rules! contract {
+    ($($case:ident),* $(,)?) => {
+        mod memory {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::$case(&auth::sessions::InMemorySessions::new()).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let database = testkit::TestDatabase::new().await;
+                    super::$case(&database.store()).await;
+                }
+            )*
+        }
+    };
+}
+
+contract! {
+    a_refresh_token_is_consumed_once,
+    a_consumed_token_presented_again_names_its_family,
+    an_unknown_or_expired_token_is_refused,
+    a_revoked_family_refuses_every_token_in_it,
+    revoking_one_refresh_token_leaves_the_others,
+    revoked_access_tokens_are_remembered,
+    token_versions_start_at_zero_and_rise_by_one_per_subject,
+    purging_forgets_only_what_has_expired,
+}
+
+fn record(jti: &str, family: &str, expires_at: i64) -> RefreshRecord {
+    RefreshRecord { jti: jti.into(), family: family.into(), subject: "ada".into(), expires_at }
+}
+
+async fn a_refresh_token_is_consumed_once(store: &dyn SessionStore) {
+    store.record_refresh(&record("r1", "f1", NOW + 60)).await.unwrap();
+
+    assert_eq!(store.consume_refresh("r1", NOW).await.unwrap(), Consumption::Consumed);
+}
+
+async fn a_consumed_token_presented_again_names_its_family(store: &dyn SessionStore) {
+    store.record_refresh(&record("r1", "f1", NOW + 60)).await.unwrap();
+    store.consume_refresh("r1", NOW).await.unwrap();
+
+    assert_eq!(store.consume_refresh("r1", NOW).await.unwrap(), Consumption::AlreadyConsumed { family: "f1".into() });
+}
+
+async fn an_unknown_or_expired_token_is_refused(store: &dyn SessionStore) {
+    store.record_refresh(&record("r1", "f1", NOW)).await.unwrap();
+
+    assert_eq!(store.consume_refresh("nope", NOW - 1).await.unwrap(), Consumption::Refused);
+    assert_eq!(store.consume_refresh("r1", NOW).await.unwrap(), Consumption::Refused, "expires_at is already past");
+}
+
+async fn a_revoked_family_refuses_every_token_in_it(store: &dyn SessionStore) {
+    for (jti, family) in [("r1", "f1"), ("r2", "f1"), ("r3", "f2")] {
+        store.record_refresh(&record(jti, family, NOW + 60)).await.unwrap();
+    }
+    store.consume_refresh("r1", NOW).await.unwrap();
+
+    store.revoke_family("f1", NOW).await.unwrap();
+
+    assert_eq!(store.consume_refresh("r1", NOW).await.unwrap(), Consumption::Refused, "revoked beats consumed");
+    assert_eq!(store.consume_refresh("r2", NOW).await.unwrap(), Consumption::Refused);
+    assert_eq!(store.consume_refresh("r3", NOW).await.unwrap(), Consumption::Consumed, "other families live on");
+}
+
+async fn revoking_one_refresh_token_leaves_the_others(store: &dyn SessionStore) {
+    store.record_refresh(&record("r1", "f1", NOW + 60)).await.unwrap();
+    store.record_refresh(&record("r2", "f1", NOW + 60)).await.unwrap();
+
+    store.revoke_refresh("r1", NOW).await.unwrap();
+
+    assert_eq!(store.consume_refresh("r1", NOW).await.unwrap(), Consumption::Refused);
+    assert_eq!(store.consume_refresh("r2", NOW).await.unwrap(), Consumption::Consumed);
+}
+
+async fn revoked_access_tokens_are_remembered(store: &dyn SessionStore) {
+    store.revoke_access("a1", NOW + 60).await.unwrap();
+    store.revoke_access("a1", NOW + 60).await.unwrap();
+
+    assert!(store.is_access_revoked("a1").await.unwrap());
+    assert!(!store.is_access_revoked("a2").await.unwrap());
+}
+
+async fn token_versions_start_at_zero_and_rise_by_one_per_subject(store: &dyn SessionStore) {
+    assert_eq!(store.token_version("ada").await.unwrap(), 0);
+
+    assert_eq!(store.bump_token_version("ada").await.unwrap(), 1);
+    assert_eq!(store.bump_token_version("ada").await.unwrap(), 2);
+
+    assert_eq!(store.token_version("ada").await.unwrap(), 2);
+    assert_eq!(store.token_version("bob").await.unwrap(), 0);
+}
+
+async fn purging_forgets_only_what_has_expired(store: &dyn SessionStore) {
+    store.record_refresh(&record("old", "f1", NOW - 1)).await.unwrap();
+    store.record_refresh(&record("now", "f1", NOW)).await.unwrap();
+    store.record_refresh(&record("new", "f1", NOW + 1)).await.unwrap();
+    store.revoke_access("old-access", NOW - 5).await.unwrap();
+    store.revoke_access("new-access", NOW + 5).await.unwrap();
+
+    assert_eq!(store.purge_expired(NOW).await.unwrap(), 3);
+
+    assert_eq!(store.consume_refresh("new", NOW).await.unwrap(), Consumption::Consumed);
+    assert!(store.is_access_revoked("new-access").await.unwrap());
+    assert!(!store.is_access_revoked("old-access").await.unwrap());
+}
+
+/// Fifty clients refresh the same token at the same instant: one wins. The first loser to
+/// arrive is a replay and revokes the family (the winner's new tokens included); the rest find
+/// it revoked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_refreshes_of_one_token_give_exactly_one_success() {
+    const CLIENTS: usize = 50;
+    let database = TestDatabase::new().await;
+    let pool = PgPoolOptions::new().max_connections(CLIENTS as u32).connect(database.url()).await.unwrap();
+    let store = Arc::new(PgStore::new(pool));
+    let secret = HmacSecret::new(*b"race-test-secret-of-32-bytes-ok!").unwrap();
+    let tokens = Arc::new(TokenService::new(
+        KeySet::hs256("hs", &secret),
+        TokenSettings::default(),
+        Arc::new(FixedClock::at(NOW)),
+    ));
+    let pair = sessions::start(&tokens, store.as_ref(), "ada").await.unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(CLIENTS));
+
+    let attempts: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (tokens, store, barrier) = (tokens.clone(), store.clone(), barrier.clone());
+            let refresh_token = pair.refresh.token.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                sessions::refresh(&tokens, store.as_ref(), &refresh_token).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for attempt in attempts {
+        outcomes.push(attempt.await.unwrap());
+    }
+
+    let successes = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+    let replays = outcomes.iter().filter(|outcome| matches!(outcome, Err(SessionError::ReuseDetected))).count();
+    let revoked = outcomes.iter().filter(|outcome| matches!(outcome, Err(SessionError::Revoked))).count();
+    println!("of {CLIENTS}: {successes} success, {replays} reuse detected, {revoked} revoked");
+    assert_eq!(successes, 1, "exactly one refresh wins");
+    assert!(replays >= 1, "the losers are seen as replays");
+    assert_eq!(successes + replays + revoked, CLIENTS, "no other outcome: {outcomes:?}");
+}
