@@ -11,11 +11,13 @@ use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use jsonwebtoken::jwk::{
     AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, OctetKeyPairParameters,
     OctetKeyPairType, PublicKeyUse, RSAKeyParameters, RSAKeyType,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use sha2::Sha256;
 
 /// Shortest HMAC secret accepted: 256 bits, the size of HS256's output (RFC 7518 §3.2).
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -102,8 +104,14 @@ pub struct VerifyingKey {
     pub(crate) kid: String,
     pub(crate) algorithm: Algorithm,
     pub(crate) key: DecodingKey,
+    /// For HS256: the HMAC already keyed, cloned per verification (saves the key schedule and
+    /// an allocation on every request).
+    pub(crate) hmac: Option<Hmac<Sha256>>,
     /// The public key as published; `None` for an HMAC secret.
     jwk: Option<Jwk>,
+    /// The encoded header our own signer writes with this key. A token carrying exactly these
+    /// bytes needs no header parsing: the common case takes the fast path.
+    pub(crate) encoded_header: String,
 }
 
 impl fmt::Debug for VerifyingKey {
@@ -118,7 +126,16 @@ impl fmt::Debug for VerifyingKey {
 impl VerifyingKey {
     pub fn hs256(kid: &str, secret: &HmacSecret) -> Self {
         let key = DecodingKey::from_secret(secret.as_bytes());
-        Self { kid: kid.to_owned(), algorithm: Algorithm::HS256, key, jwk: None }
+        // Any key length is valid for HMAC; ours is at least 32 bytes anyway.
+        let hmac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).ok();
+        Self {
+            kid: kid.to_owned(),
+            algorithm: Algorithm::HS256,
+            key,
+            hmac,
+            jwk: None,
+            encoded_header: encoded_header(kid, Algorithm::HS256),
+        }
     }
 
     /// From a PEM public key (`openssl pkey -pubout`).
@@ -168,7 +185,14 @@ impl VerifyingKey {
             algorithm: parameters,
         };
         let key = DecodingKey::from_jwk(&jwk).map_err(|e| invalid(kid, algorithm, e))?;
-        Ok(Self { kid: kid.to_owned(), algorithm, key, jwk: Some(jwk) })
+        Ok(Self {
+            kid: kid.to_owned(),
+            algorithm,
+            key,
+            hmac: None,
+            jwk: Some(jwk),
+            encoded_header: encoded_header(kid, algorithm),
+        })
     }
 
     pub fn kid(&self) -> &str {
@@ -178,6 +202,14 @@ impl VerifyingKey {
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
+}
+
+/// The header `TokenService` writes for a key: `{"typ":"JWT","alg":…,"kid":…}`, base64url.
+pub(crate) fn encoded_header(kid: &str, algorithm: Algorithm) -> String {
+    let mut header = jsonwebtoken::Header::new(algorithm);
+    header.kid = Some(kid.to_owned());
+    // A Header always serialises; the fallback only disables the fast path.
+    serde_json::to_vec(&header).map(|json| URL_SAFE_NO_PAD.encode(json)).unwrap_or_default()
 }
 
 fn invalid(kid: &str, algorithm: Algorithm, reason: impl fmt::Display) -> KeyError {
@@ -219,15 +251,14 @@ impl KeySet {
         self.verifying.iter().find(|key| key.kid == kid)
     }
 
-    /// The algorithms some key verifies: the allow-list.
-    pub fn algorithms(&self) -> Vec<Algorithm> {
-        let mut algorithms: Vec<Algorithm> = Vec::new();
-        for key in &self.verifying {
-            if !algorithms.contains(&key.algorithm) {
-                algorithms.push(key.algorithm);
-            }
-        }
-        algorithms
+    /// The key whose own signer writes exactly `encoded_header`, if any.
+    pub(crate) fn find_by_encoded_header(&self, encoded_header: &str) -> Option<&VerifyingKey> {
+        self.verifying.iter().find(|key| !key.encoded_header.is_empty() && key.encoded_header == encoded_header)
+    }
+
+    /// Whether some key verifies `algorithm`: the allow-list.
+    pub fn allows(&self, algorithm: Algorithm) -> bool {
+        self.verifying.iter().any(|key| key.algorithm == algorithm)
     }
 
     /// The public keys, as `/.well-known/jwks.json` serves them. Empty with HMAC only.

@@ -13,8 +13,18 @@ pub async fn run(name: &str) -> Result<()> {
     match name {
         "db-setup" => db_setup().await,
         "db-isolation" => db_isolation().await,
-        other => bail!("unknown benchmark `{other}` (benchmarks: db-setup, db-isolation)"),
+        "auth" => criterion("auth").await,
+        other => bail!("unknown benchmark `{other}` (benchmarks: db-setup, db-isolation, auth)"),
     }
+}
+
+/// A crate's criterion benchmarks, in the optimised `bench` profile.
+async fn criterion(package: &str) -> Result<()> {
+    let status = tokio::process::Command::new("cargo").args(["bench", "--locked", "-p", package]).status().await?;
+    if !status.success() {
+        bail!("cargo bench -p {package} failed ({status})");
+    }
+    Ok(())
 }
 
 /// What the integration layer pays: a container per run, a database per test.

@@ -34,6 +34,7 @@ commands:
   test [LAYER...]       run the test pyramid (layers: lint unit integration e2e; default: all, in that order)
   bench db-setup        measure container start-up and per-test database creation
   bench db-isolation    compare per-test isolation: template clone, create + migrate, rolled-back transaction
+  bench auth            criterion: token signing and verification per algorithm, argon2id at OWASP cost
   report DIR...         merge the summaries found under DIRs (one per CI job) into target/pyramid/
 ";
 
