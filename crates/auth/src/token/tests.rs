@@ -303,14 +303,18 @@ fn rejects_bad_base64url() {
 #[test]
 fn rejects_exp_as_a_string_or_a_float() {
     let tokens = hs256(&clock());
-    for exp in [json!("9999999999"), json!(9_999_999_999.5), json!(null), json!(true)] {
+    for (exp, expected) in [
+        (json!("9999999999"), TokenError::Malformed),
+        (json!(9_999_999_999.5), TokenError::Malformed),
+        (json!(true), TokenError::Malformed),
+        (json!(null), TokenError::MissingClaim("exp".into())),
+    ] {
         let mut claims = claims_json();
         claims["exp"] = exp.clone();
 
         let token = sign_hs(hs_header(Algorithm::HS256), &claims, SECRET);
 
-        let result = tokens.verify_access(&token);
-        assert!(matches!(result, Err(TokenError::Malformed | TokenError::MissingClaim(_))), "exp {exp}: {result:?}");
+        assert_eq!(tokens.verify_access(&token), Err(expected), "exp {exp}");
     }
 }
 
