@@ -3,7 +3,7 @@
 use crate::error::{DomainError, Violations};
 use crate::job::JobId;
 use crate::password::Password;
-use crate::ports::{PasswordHasher, UserRepository};
+use crate::ports::{BreachedPasswords, PasswordHasher, UserRepository};
 use crate::user::{Email, NewUser, PersonName, Role, StoredUserPatch, User, UserChanges, Username};
 
 /// What someone filled in to register, not yet validated.
@@ -35,26 +35,40 @@ impl Registration {
     }
 }
 
-/// Creates an account for someone signing up: never an admin.
-pub async fn register(
-    users: &dyn UserRepository,
-    passwords: &dyn PasswordHasher,
-    registration: Registration,
-) -> Result<User, DomainError> {
-    create_account(users, passwords, registration, Role::User).await
+/// The ports account use cases need.
+#[derive(Clone, Copy)]
+pub struct Accounts<'a> {
+    pub users: &'a dyn UserRepository,
+    pub passwords: &'a dyn PasswordHasher,
+    pub breaches: &'a dyn BreachedPasswords,
 }
 
-/// Creates an account with the given role (admins create admins). Only the password's hash is
-/// handed to the repository.
+/// Creates an account for someone signing up: never an admin.
+pub async fn register(accounts: Accounts<'_>, registration: Registration) -> Result<User, DomainError> {
+    create_account(accounts, registration, Role::User).await
+}
+
+/// Creates an account with the given role (admins create admins). A password seen in a breach
+/// is refused; only the password's hash is handed to the repository.
 pub async fn create_account(
-    users: &dyn UserRepository,
-    passwords: &dyn PasswordHasher,
+    accounts: Accounts<'_>,
     registration: Registration,
     role: Role,
 ) -> Result<User, DomainError> {
     let (new_user, password) = registration.validate(role)?;
-    let password_hash = passwords.hash(&password).await?;
-    users.insert(new_user, password_hash).await
+    refuse_breached(accounts.breaches, &password).await?;
+    let password_hash = accounts.passwords.hash(&password).await?;
+    accounts.users.insert(new_user, password_hash).await
+}
+
+async fn refuse_breached(breaches: &dyn BreachedPasswords, password: &Password) -> Result<(), DomainError> {
+    match breaches.times_seen(password).await? {
+        Some(times) => Err(DomainError::Invalid(vec![crate::error::Violation::new(
+            "password",
+            format!("has appeared in data breaches {times} times; choose another"),
+        )])),
+        None => Ok(()),
+    }
 }
 
 /// Returns the user when the password matches. An unknown user, a malformed username and a
@@ -102,23 +116,21 @@ pub async fn list_users(users: &dyn UserRepository) -> Result<Vec<User>, DomainE
     users.list().await
 }
 
-/// Changes profile fields and, re-hashed, the password. Nothing is stored when any field is
-/// invalid.
-pub async fn update_user(
-    users: &dyn UserRepository,
-    passwords: &dyn PasswordHasher,
-    username: &str,
-    changes: &UserChanges,
-) -> Result<User, DomainError> {
+/// Changes profile fields and, re-hashed, the password (refused if breached). Nothing is
+/// stored when any field is invalid.
+pub async fn update_user(accounts: Accounts<'_>, username: &str, changes: &UserChanges) -> Result<User, DomainError> {
     let username = existing_username(username)?;
     let patch = changes.validate()?;
     let password_hash = match &patch.password {
-        Some(password) => Some(passwords.hash(password).await?),
+        Some(password) => {
+            refuse_breached(accounts.breaches, password).await?;
+            Some(accounts.passwords.hash(password).await?)
+        }
         None => None,
     };
     let stored =
         StoredUserPatch { first_name: patch.first_name, last_name: patch.last_name, email: patch.email, password_hash };
-    users.update(&username, stored).await?.ok_or_else(|| user_not_found(username.as_str()))
+    accounts.users.update(&username, stored).await?.ok_or_else(|| user_not_found(username.as_str()))
 }
 
 pub async fn delete_user(users: &dyn UserRepository, username: &str) -> Result<(), DomainError> {
@@ -148,12 +160,16 @@ mod tests {
     use mockall::predicate::eq;
 
     use super::*;
-    use crate::fixtures::{A_PASSWORD, a_registration, a_user, credentials_of};
+    use crate::fixtures::{A_PASSWORD, NeverBreached, a_registration, a_user, credentials_of};
     use crate::password::PasswordHash;
-    use crate::ports::{MockPasswordHasher, MockUserRepository};
+    use crate::ports::{MockBreachedPasswords, MockPasswordHasher, MockUserRepository};
     use crate::user::Role;
 
     const A_HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
+
+    fn accounts<'a>(users: &'a MockUserRepository, passwords: &'a MockPasswordHasher) -> Accounts<'a> {
+        Accounts { users, passwords, breaches: &NeverBreached }
+    }
 
     fn hasher_producing(hash: &'static str) -> MockPasswordHasher {
         let mut passwords = MockPasswordHasher::new();
@@ -177,7 +193,7 @@ mod tests {
             .times(1)
             .returning(|user, _| Ok(user.into_user()));
 
-        let user = register(&users, &passwords, a_registration().build()).await.unwrap();
+        let user = register(accounts(&users, &passwords), a_registration().build()).await.unwrap();
 
         assert_eq!(user.username.as_str(), "ada");
     }
@@ -190,7 +206,7 @@ mod tests {
         users.expect_insert().times(0);
 
         let registration = a_registration().with_username("no spaces").with_password("short");
-        let result = register(&users, &passwords, registration.build()).await;
+        let result = register(accounts(&users, &passwords), registration.build()).await;
 
         let Err(DomainError::Invalid(violations)) = result else {
             panic!("expected Invalid, got {result:?}");
@@ -205,7 +221,7 @@ mod tests {
         let mut users = MockUserRepository::new();
         users.expect_insert().returning(|_, _| Err(DomainError::Conflict("username 'ada' is taken".into())));
 
-        let result = register(&users, &passwords, a_registration().build()).await;
+        let result = register(accounts(&users, &passwords), a_registration().build()).await;
 
         assert!(matches!(result, Err(DomainError::Conflict(m)) if m == "username 'ada' is taken"));
     }
@@ -263,7 +279,7 @@ mod tests {
         let mut users = MockUserRepository::new();
         users.expect_insert().withf(|user, _| user.is_admin).times(1).returning(|user, _| Ok(user.into_user()));
 
-        let user = create_account(&users, &passwords, a_registration().build(), Role::Admin).await.unwrap();
+        let user = create_account(accounts(&users, &passwords), a_registration().build(), Role::Admin).await.unwrap();
 
         assert!(user.is_admin);
     }
@@ -279,7 +295,7 @@ mod tests {
             .returning(|_, _| Ok(Some(a_user("ada"))));
 
         let changes = UserChanges { password: Some("a brand new passphrase".into()), ..UserChanges::default() };
-        update_user(&users, &passwords, "ada", &changes).await.unwrap();
+        update_user(accounts(&users, &passwords), "ada", &changes).await.unwrap();
     }
 
     #[tokio::test]
@@ -293,7 +309,7 @@ mod tests {
             .returning(|_, _| Ok(Some(a_user("ada"))));
 
         let changes = UserChanges { first_name: Some("Augusta".into()), ..UserChanges::default() };
-        update_user(&users, &passwords, "ada", &changes).await.unwrap();
+        update_user(accounts(&users, &passwords), "ada", &changes).await.unwrap();
     }
 
     #[tokio::test]
@@ -305,7 +321,7 @@ mod tests {
 
         let changes =
             UserChanges { password: Some("short".into()), email: Some("nope".into()), ..UserChanges::default() };
-        let result = update_user(&users, &passwords, "ada", &changes).await;
+        let result = update_user(accounts(&users, &passwords), "ada", &changes).await;
 
         assert!(matches!(result, Err(DomainError::Invalid(v)) if v.len() == 2));
     }
@@ -332,5 +348,46 @@ mod tests {
         let result = apply(&users, "ada", 7).await;
 
         assert!(matches!(result, Err(DomainError::Conflict(_))));
+    }
+
+    #[tokio::test]
+    async fn a_breached_password_is_refused_before_anything_is_hashed_or_stored() {
+        let mut breaches = MockBreachedPasswords::new();
+        breaches
+            .expect_times_seen()
+            .withf(|password| password.expose() == A_PASSWORD)
+            .returning(|_| Ok(Some(3_861_493)));
+        let mut passwords = MockPasswordHasher::new();
+        passwords.expect_hash().times(0);
+        let mut users = MockUserRepository::new();
+        users.expect_insert().times(0);
+        users.expect_update().times(0);
+        let accounts = Accounts { users: &users, passwords: &passwords, breaches: &breaches };
+
+        let registered = register(accounts, a_registration().build()).await;
+        let changes = UserChanges { password: Some(A_PASSWORD.into()), ..UserChanges::default() };
+        let updated = update_user(accounts, "ada", &changes).await;
+
+        for result in [registered.map(drop), updated.map(drop)] {
+            assert!(
+                matches!(&result, Err(DomainError::Invalid(v)) if v[0].to_string() == "password: has appeared in data breaches 3861493 times; choose another"),
+                "{result:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unavailable_breach_check_stops_registration_when_the_policy_says_so() {
+        let mut breaches = MockBreachedPasswords::new();
+        breaches.expect_times_seen().returning(|_| Err(DomainError::Unavailable("range API down".into())));
+        let mut users = MockUserRepository::new();
+        users.expect_insert().times(0);
+        let passwords = MockPasswordHasher::new();
+
+        let result =
+            register(Accounts { users: &users, passwords: &passwords, breaches: &breaches }, a_registration().build())
+                .await;
+
+        assert!(matches!(result, Err(DomainError::Unavailable(_))), "{result:?}");
     }
 }

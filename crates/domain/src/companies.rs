@@ -173,7 +173,7 @@ mod tests {
         let result = list_companies(&companies, &query).await;
 
         assert!(
-            matches!(result, Err(DomainError::Invalid(v)) if v[0].to_string() == "min_employees: must not be greater than max_employees")
+            matches!(result, Err(DomainError::Invalid(v)) if v[0].to_string() == "min_employees: must not be greater than the maximum")
         );
     }
 

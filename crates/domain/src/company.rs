@@ -234,7 +234,7 @@ impl CompanyQuery {
         if let (Some(Some(min)), Some(Some(max))) = (min_employees, max_employees)
             && min > max
         {
-            violations.push(Violation::new("min_employees", "must not be greater than max_employees"));
+            violations.push(Violation::new("min_employees", "must not be greater than the maximum"));
         }
         match (name_like, min_employees, max_employees) {
             (Some(name_like), Some(min_employees), Some(max_employees)) if violations.is_empty() => {

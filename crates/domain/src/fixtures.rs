@@ -75,3 +75,13 @@ pub fn a_job_form() -> crate::job::JobForm {
 pub fn a_job(id: i32) -> crate::job::Job {
     a_job_form().validate().unwrap().with_id(crate::job::JobId::new(id))
 }
+
+/// A breach check that never finds anything: for tests about other rules.
+pub struct NeverBreached;
+
+#[async_trait::async_trait]
+impl crate::ports::BreachedPasswords for NeverBreached {
+    async fn times_seen(&self, _password: &crate::password::Password) -> Result<Option<u64>, crate::DomainError> {
+        Ok(None)
+    }
+}

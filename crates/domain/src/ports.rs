@@ -94,3 +94,12 @@ pub trait PasswordHasher: Send + Sync {
     /// time as a real check and return `false`, so timing does not reveal which usernames exist.
     async fn verify<'a>(&self, password: &Password, hash: Option<&'a PasswordHash>) -> bool;
 }
+
+/// Passwords known to attackers, from data breaches. `Ok(None)`: not known (or the check was
+/// skipped by policy); an error means the policy refuses to guess.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait BreachedPasswords: Send + Sync {
+    /// How many times `password` was seen in breaches, if it was.
+    async fn times_seen(&self, password: &Password) -> Result<Option<u64>, DomainError>;
+}

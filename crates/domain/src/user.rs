@@ -59,7 +59,11 @@ impl Email {
             return violation("must be an email address");
         };
         let domain_labels_ok = domain.split('.').count() >= 2 && domain.split('.').all(|label| !label.is_empty());
-        if local.is_empty() || domain.contains('@') || !domain_labels_ok || raw.chars().any(char::is_whitespace) {
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain_labels_ok
+            || raw.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return violation("must be an email address");
         }
         Ok(Self(raw.to_owned()))
@@ -213,6 +217,7 @@ mod tests {
         {
             assert!(Email::parse(raw).is_err(), "{raw:?} was accepted");
         }
+        assert!(Email::parse("a\u{0}da@example.com").is_err(), "Postgres refuses NUL: so must the domain");
     }
 
     #[test]

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use auth::breach::NoBreachCheck;
 use auth::clock::SystemClock;
 use auth::keys::{HmacSecret, KeySet};
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::{InMemorySessions, SessionStore};
+use auth::throttle::{LoginThrottle, ThrottlePolicy};
 use auth::token::{TokenService, TokenSettings};
 use domain::ports::{CompanyRepository, JobRepository, UserRepository};
 use reqwest::{Response, StatusCode};
@@ -20,7 +22,9 @@ use tokio::net::TcpListener;
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 use web::AppState;
-use web::passwords::Argon2Hasher;
+use web::passwords::{Argon2Hasher, BreachAdapter};
+use web::schemas::Schemas;
+use web::state::{AlwaysReady, HttpSettings};
 
 use crate::database::TestDatabase;
 use crate::fixtures::UserFixture;
@@ -28,24 +32,36 @@ use crate::fixtures::UserFixture;
 /// The HMAC secret of every test app: fixed, so a failing test's tokens can be decoded.
 pub const TEST_SECRET: &[u8; 32] = b"pyramid-test-secret-32-bytes-ok!";
 
-/// State for tests: argon2 at its cheapest (microseconds, not tens of milliseconds), the
-/// fixed test secret, the real clock.
+/// State for tests over `store` and `sessions`: argon2 at its cheapest (microseconds, not
+/// tens of milliseconds), the fixed test secret, the real clock, no breach check, a generous
+/// login throttle. Every field is public: a test swaps the port it is about
+/// (`AppState { breaches: …, ..test_state(…) }`).
 pub fn test_state<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>) -> AppState
 where
     S: UserRepository + CompanyRepository + JobRepository + 'static,
 {
     let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).expect("argon2 refused its cheapest parameters");
     let secret = HmacSecret::new(TEST_SECRET.to_vec()).expect("the test secret is 32 bytes");
-    let keys = KeySet::hs256("test", &secret);
+    let clock = Arc::new(SystemClock);
     AppState {
         users: store.clone(),
         companies: store.clone(),
         jobs: store,
-        passwords: Arc::new(Argon2Hasher::new(passwords)),
-        tokens: Arc::new(TokenService::new(keys, TokenSettings::default(), Arc::new(SystemClock))),
         sessions,
-        secure_cookies: false,
+        passwords: Arc::new(Argon2Hasher::new(passwords)),
+        breaches: Arc::new(BreachAdapter(Arc::new(NoBreachCheck))),
+        readiness: Arc::new(AlwaysReady),
+        tokens: Arc::new(TokenService::new(KeySet::hs256("test", &secret), TokenSettings::default(), clock.clone())),
+        throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock)),
+        schemas: Arc::new(Schemas::load().expect("the schemas compile")),
+        events: tokio::sync::broadcast::channel(16).0,
+        http: HttpSettings::for_origin("http://127.0.0.1"),
     }
+}
+
+/// The in-memory stores, as test state.
+pub fn memory_state() -> AppState {
+    test_state(Arc::new(MemoryStore::new()), Arc::new(InMemorySessions::new()))
 }
 
 /// Jobboard serving on 127.0.0.1 at a random port, with typed helpers for its API. However
@@ -61,51 +77,118 @@ pub struct TestApp {
 
 enum RunningServer {
     Task(JoinHandle<()>),
-    Process(Child),
+    Process(ServerProcess),
 }
 
 impl Drop for RunningServer {
     fn drop(&mut self) {
         match self {
             RunningServer::Task(task) => task.abort(),
-            RunningServer::Process(child) => {
-                let _ = child.start_kill();
+            RunningServer::Process(process) => {
+                let _ = process.child.start_kill();
             }
         }
+    }
+}
+
+/// The binary's process and everything it logged so far.
+pub struct ServerProcess {
+    child: Child,
+    log: Arc<Log>,
+}
+
+#[derive(Default)]
+struct Log {
+    lines: std::sync::Mutex<Vec<String>>,
+    appended: tokio::sync::Notify,
+    /// The process closed its stderr: it has exited.
+    closed: std::sync::atomic::AtomicBool,
+}
+
+impl ServerProcess {
+    /// Everything logged so far, one line each.
+    pub fn logs(&self) -> String {
+        self.log.lines.lock().map(|lines| lines.join("\n")).unwrap_or_default()
+    }
+
+    /// Waits until a log line contains `text` (or panics after 30 s with the log).
+    pub async fn wait_for_log(&self, text: &str) {
+        let waiting = async {
+            loop {
+                let appended = self.log.appended.notified();
+                if self.logs().contains(text) {
+                    return;
+                }
+                appended.await;
+            }
+        };
+        if tokio::time::timeout(Duration::from_secs(30), waiting).await.is_err() {
+            panic!("no log line contains {text:?} within 30 s; the log:\n{}", self.logs());
+        }
+    }
+
+    /// Sends SIGTERM, as `docker stop` and Kubernetes do.
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("the process is running").to_string();
+        let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("running kill");
+        assert!(sent.success(), "kill -TERM {pid} failed");
+    }
+
+    pub async fn wait_for_exit(&mut self) -> std::process::ExitStatus {
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("the server exits within 30 s")
+            .expect("waiting for the server")
     }
 }
 
 impl TestApp {
     /// In-process, over the in-memory stores: for breadth, in milliseconds.
     pub async fn with_memory_store() -> Self {
-        Self::in_process(Arc::new(MemoryStore::new()), Arc::new(InMemorySessions::new()), None).await
+        Self::with_state(memory_state()).await
     }
 
     /// In-process, over a fresh Postgres database of its own: for depth.
     pub async fn with_postgres() -> Self {
         let database = TestDatabase::new().await;
         let store = Arc::new(database.store());
-        Self::in_process(store.clone(), store, Some(database)).await
+        let state = AppState { readiness: store.clone(), ..test_state(store.clone(), store) };
+        Self::serve(state, Some(database)).await
+    }
+
+    /// In-process, over any state (a port swapped for a stub, say).
+    pub async fn with_state(state: AppState) -> Self {
+        Self::serve(state, None).await
     }
 
     /// The real `binary` (a black box: its own process, its own configuration from `env`) over
     /// a fresh Postgres database, once it has logged the address it listens on.
     pub async fn binary_with_postgres(binary: &str, env: &[(&str, &str)]) -> Self {
-        let database = TestDatabase::new().await;
-        let (address, child) = match start_binary(binary, database.url(), env).await {
+        Self::binary_over(binary, TestDatabase::new().await, env).await
+    }
+
+    /// The real `binary` over `database` (prepared by the test: an admin created, say).
+    pub async fn binary_over(binary: &str, database: TestDatabase, env: &[(&str, &str)]) -> Self {
+        let (address, process) = match start_binary(binary, database.url(), env).await {
             Ok(started) => started,
             Err(error) => panic!("cannot start {binary}: {error:#}"),
         };
-        Self { address, http: http_client(), _server: RunningServer::Process(child), database: Some(database) }
+        Self { address, http: http_client(), _server: RunningServer::Process(process), database: Some(database) }
     }
 
-    async fn in_process<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>, database: Option<TestDatabase>) -> Self
-    where
-        S: UserRepository + CompanyRepository + JobRepository + 'static,
-    {
+    /// The process, when this is the real binary.
+    pub fn process(&mut self) -> &mut ServerProcess {
+        match &mut self._server {
+            RunningServer::Process(process) => process,
+            RunningServer::Task(_) => panic!("this app runs in-process, not as the binary"),
+        }
+    }
+
+    async fn serve(mut state: AppState, database: Option<TestDatabase>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("cannot bind a local port");
         let address = listener.local_addr().expect("a bound listener has an address");
-        let state = test_state(store, sessions);
+        // The browser's Origin on form posts is this address: make it the public one.
+        state.http.public_origin = format!("http://{address}");
         let server = tokio::spawn(async move {
             let _ = web::startup::serve(listener, state, std::future::pending()).await;
         });
@@ -148,6 +231,33 @@ impl TestApp {
     }
 }
 
+/// A router served on a real socket (port 0) until the returned handle is dropped.
+pub async fn serve_router(router: axum::Router) -> ServedRouter {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("cannot bind a local port");
+    let address = listener.local_addr().expect("a bound listener has an address");
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    ServedRouter { address, task }
+}
+
+pub struct ServedRouter {
+    pub address: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl ServedRouter {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+impl Drop for ServedRouter {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// A client that does not follow redirects, so tests see the 303s the app sends.
 pub fn http_client() -> reqwest::Client {
     auth::breach::http_client_builder()
@@ -166,7 +276,7 @@ pub async fn token_of(response: Response, expected: StatusCode) -> String {
 }
 
 /// Starts `binary` on a free port over `database_url` and waits for it to log its address.
-async fn start_binary(binary: &str, database_url: &str, env: &[(&str, &str)]) -> Result<(SocketAddr, Child)> {
+async fn start_binary(binary: &str, database_url: &str, env: &[(&str, &str)]) -> Result<(SocketAddr, ServerProcess)> {
     let mut child = Command::new(binary)
         .env("BIND_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", database_url)
@@ -177,21 +287,60 @@ async fn start_binary(binary: &str, database_url: &str, env: &[(&str, &str)]) ->
         .kill_on_drop(true)
         .spawn()?;
     let stderr = child.stderr.take().context("no stderr")?;
-    let mut lines = BufReader::new(stderr).lines();
-    let logged_address = async {
-        while let Some(line) = lines.next_line().await? {
-            if let Some((_, address)) = line.split_once("listening on http://") {
-                return Ok(address.trim().trim_matches('"').parse::<SocketAddr>()?);
+    let log = Arc::new(Log::default());
+    let collector = log.clone();
+    // Keep reading, so the server never blocks on a full pipe and every line is kept.
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Ok(mut kept) = collector.lines.lock() {
+                kept.push(line);
             }
+            collector.appended.notify_waiters();
         }
-        bail!("the server exited before listening")
+        collector.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        collector.appended.notify_waiters();
+    });
+    let process = ServerProcess { child, log };
+    let logged_address = async {
+        loop {
+            let appended = process.log.appended.notified();
+            if let Some((_, rest)) = process.logs().split_once("listening on http://") {
+                let address: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
+                return Ok(address.parse::<SocketAddr>()?);
+            }
+            if process.log.closed.load(std::sync::atomic::Ordering::SeqCst) {
+                bail!("the server exited before listening; its log:\n{}", process.logs());
+            }
+            appended.await;
+        }
     };
-    let address = tokio::time::timeout(Duration::from_secs(30), logged_address)
+    let address = tokio::time::timeout(Duration::from_secs(30), logged_address).await.map_err(|_| {
+        anyhow::anyhow!("the server did not log its address within 30 s; its log:\n{}", process.logs())
+    })??;
+    Ok((address, process))
+}
+
+/// Runs `binary` with `args` to completion, `stdin` written to it: for one-shot commands like
+/// `jobboard create-admin`.
+pub async fn run_binary(binary: &str, args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(binary)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));
+    let mut input = child.stdin.take().expect("stdin is piped");
+    input.write_all(stdin.as_bytes()).await.expect("writing stdin");
+    drop(input);
+    tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
         .await
-        .context("the server did not log its address within 30 s")??;
-    // Keep draining the log so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok((address, child))
+        .expect("the command finishes within 60 s")
+        .expect("waiting for the command")
 }
 
 /// The router called in-process, without a socket: the fastest way to test a route.
@@ -221,15 +370,17 @@ impl Answer {
 impl InProcessApp {
     /// Over the in-memory stores.
     pub fn with_memory_store() -> Self {
-        Self::over(Arc::new(MemoryStore::new()), Arc::new(InMemorySessions::new()))
+        Self::with_state(memory_state())
     }
 
-    /// Over any stores: the fakes, or stubs that fail on purpose.
-    pub fn over<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>) -> Self
-    where
-        S: UserRepository + CompanyRepository + JobRepository + 'static,
-    {
-        Self { router: web::app(test_state(store, sessions)) }
+    /// Over any state: the fakes, or a port swapped for a stub.
+    pub fn with_state(state: AppState) -> Self {
+        Self { router: web::app(state) }
+    }
+
+    /// Any router: the production layers around a route that misbehaves on purpose, say.
+    pub fn with_router(router: axum::Router) -> Self {
+        Self { router }
     }
 
     pub async fn call(&self, request: axum::http::Request<axum::body::Body>) -> Answer {
@@ -242,8 +393,19 @@ impl InProcessApp {
         Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
+    /// Any request: `body` as JSON, `bearer` as `Authorization: Bearer`.
+    pub async fn send(&self, method: &str, path: &str, body: Option<&Value>, bearer: Option<&str>) -> Answer {
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let mut headers: Vec<(&str, &str)> =
+            authorization.iter().map(|value| ("authorization", value.as_str())).collect();
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        self.call(request(method, path, &headers, body.map(Value::to_string).unwrap_or_default())).await
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> Answer {
-        self.call(request("POST", path, &[("content-type", "application/json")], body.to_string())).await
+        self.send("POST", path, Some(body), None).await
     }
 
     pub async fn post_form(&self, path: &str, form: &str) -> Answer {
@@ -252,9 +414,12 @@ impl InProcessApp {
     }
 
     pub async fn get(&self, path: &str, bearer: Option<&str>) -> Answer {
-        let authorization = bearer.map(|token| format!("Bearer {token}"));
-        let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("authorization", value.as_str())).collect();
-        self.call(request("GET", path, &headers, String::new())).await
+        self.send("GET", path, None, bearer).await
+    }
+
+    /// A bodiless request with exactly these headers.
+    pub async fn call_with_headers(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
+        self.call(request(method, path, headers, String::new())).await
     }
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Answer {

@@ -47,6 +47,17 @@ impl UserFixture {
         })
     }
 
+    /// As the domain's registration form.
+    pub fn registration_form(&self) -> domain::accounts::Registration {
+        domain::accounts::Registration {
+            username: self.username.clone(),
+            password: self.password.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+        }
+    }
+
     /// The body of `POST /auth/token`.
     pub fn credentials(&self) -> Value {
         json!({ "username": self.username, "password": self.password })

@@ -4,7 +4,8 @@
 //!   harness itself when run alone), found or built as described in `docs/test-infrastructure.md`.
 //! - [`database::TestDatabase`]: a fresh database per test, cloned from a migrated template.
 //! - [`app::TestApp`]: the web app on a real socket with typed request helpers.
-//! - [`fixtures`]: builders for test data.
+//! - [`fixtures`]: builders for test data; [`world`]: a small known world (an admin, two
+//!   users, a company, a job) for checking routes role by role.
 //! - [`browser`]: a headless Chromium session per test, always closed, with a screenshot and
 //!   the page source saved when the test fails.
 //!
@@ -20,6 +21,7 @@ pub mod database;
 pub mod docker;
 pub mod fixtures;
 pub mod postgres;
+pub mod world;
 
 pub use app::TestApp;
 pub use database::TestDatabase;

@@ -1,11 +1,13 @@
-//! Configuration, from environment variables only (`.env.example` lists each one). Every
-//! invalid value is reported at once, so a broken deployment is fixed in one round.
+//! Configuration, from environment variables only (`.env.example` lists each one with its
+//! default). Every invalid value is reported at once, so a broken deployment is fixed in one
+//! round; a production start without a real signing key is refused.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use auth::keys::HmacSecret;
+use auth::breach::FailurePolicy;
+use auth::keys::{HmacSecret, KeySet, SigningKey, VerifyingKey};
 use auth::token::TokenSettings;
 use rand::RngCore;
 use url::Url;
@@ -13,34 +15,39 @@ use url::Url;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
     Development,
-    /// Strict: a real secret is required.
+    /// Strict: a real key is required, logs are JSON.
     Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
 }
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub environment: Environment,
     pub bind_addr: SocketAddr,
-    /// `None`: the in-memory store, seeded with a demo account.
+    /// `None`: the in-memory store, seeded with demo data.
     pub database_url: Option<String>,
-    pub jwt_secret: JwtSecret,
+    pub keys: KeySet,
+    /// Development without `JWT_SECRET`: a random secret per run, so tokens die with the process.
+    pub secret_generated: bool,
     pub tokens: TokenSettings,
     pub public_url: Url,
+    /// `None`: no breached-password check.
+    pub breach_check: Option<BreachCheckConfig>,
+    pub log_format: LogFormat,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
 }
 
-#[derive(Debug, Clone)]
-pub enum JwtSecret {
-    Configured(HmacSecret),
-    /// Development without `JWT_SECRET`: random per run, so tokens die with the process.
-    Generated(HmacSecret),
-}
-
-impl JwtSecret {
-    pub fn key(&self) -> &HmacSecret {
-        match self {
-            Self::Configured(secret) | Self::Generated(secret) => secret,
-        }
-    }
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreachCheckConfig {
+    pub url: Url,
+    pub timeout: Duration,
+    pub policy: FailurePolicy,
 }
 
 /// Every problem found in the environment.
@@ -61,11 +68,15 @@ impl std::error::Error for ConfigError {}
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(|name| std::env::var(name).ok(), |path| std::fs::read(path).map_err(|e| e.to_string()))
     }
 
-    /// Reads configuration through `lookup`, so tests need not touch the process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    /// Reads configuration through `lookup` (variables) and `read` (key files), so tests need
+    /// not touch the process environment or the disk.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+        read: impl Fn(&str) -> Result<Vec<u8>, String>,
+    ) -> Result<Self, ConfigError> {
         let mut env = Env { lookup, problems: Vec::new() };
         let environment = env.parse("APP_ENV", "development", parse_environment);
         let bind_addr = env.parse("BIND_ADDR", "127.0.0.1:3000", |value| {
@@ -78,15 +89,32 @@ impl Config {
         let issuer = env.parse("JWT_ISSUER", "jobboard", non_empty);
         // Empty: tokens carry no `aud`, and one that does is refused.
         let audience = env.parse("JWT_AUDIENCE", "jobboard", |value| Ok((!value.is_empty()).then(|| value.to_owned())));
-        let database_url = (env.lookup)("DATABASE_URL").filter(|url| !url.is_empty());
-        let jwt_secret = match ((env.lookup)("JWT_SECRET"), environment) {
-            (Some(secret), _) => env.check("JWT_SECRET", HmacSecret::new(secret).map(JwtSecret::Configured)),
-            (None, Some(Environment::Production)) => {
-                env.problem("JWT_SECRET", "required when APP_ENV=production (at least 32 bytes)");
-                None
-            }
-            (None, _) => Some(JwtSecret::Generated(random_secret())),
+        let request_timeout = env.parse("REQUEST_TIMEOUT", "30s", parse_duration);
+        let body_limit_bytes = env.parse("BODY_LIMIT_BYTES", "65536", |value| {
+            value
+                .parse::<usize>()
+                .ok()
+                .filter(|bytes| *bytes >= 1024)
+                .ok_or_else(|| format!("`{value}` is not a number of bytes ≥ 1024"))
+        });
+        let log_format = match environment {
+            Some(Environment::Production) => env.parse("LOG_FORMAT", "json", parse_log_format),
+            _ => env.parse("LOG_FORMAT", "pretty", parse_log_format),
         };
+        let database_url = env.raw("DATABASE_URL").filter(|url| !url.is_empty());
+        let breach_check = match env.raw("PWNED_PASSWORDS_URL").filter(|url| !url.is_empty()) {
+            None => Some(None),
+            Some(url) => {
+                let url = env.check("PWNED_PASSWORDS_URL", parse_http_url(&url).map(with_trailing_slash));
+                let timeout = env.parse("PWNED_PASSWORDS_TIMEOUT", "2s", parse_duration);
+                let policy = env.parse("PWNED_PASSWORDS_ON_FAILURE", "accept", parse_failure_policy);
+                match (url, timeout, policy) {
+                    (Some(url), Some(timeout), Some(policy)) => Some(Some(BreachCheckConfig { url, timeout, policy })),
+                    _ => None,
+                }
+            }
+        };
+        let keys = environment.and_then(|environment| read_keys(&mut env, environment, &read));
 
         let tokens = match (issuer, audience, access_ttl_seconds, refresh_ttl_seconds, leeway_seconds) {
             (
@@ -98,18 +126,103 @@ impl Config {
             ) => Some(TokenSettings { issuer, audience, access_ttl_seconds, refresh_ttl_seconds, leeway_seconds }),
             _ => None,
         };
-        match (environment, bind_addr, public_url, tokens, jwt_secret) {
-            (Some(environment), Some(bind_addr), Some(public_url), Some(tokens), Some(jwt_secret)) => {
-                Ok(Self { environment, bind_addr, database_url, jwt_secret, tokens, public_url })
-            }
+        match (
+            environment,
+            bind_addr,
+            public_url,
+            tokens,
+            keys,
+            breach_check,
+            log_format,
+            request_timeout,
+            body_limit_bytes,
+        ) {
+            (
+                Some(environment),
+                Some(bind_addr),
+                Some(public_url),
+                Some(tokens),
+                Some((keys, secret_generated)),
+                Some(breach_check),
+                Some(log_format),
+                Some(request_timeout),
+                Some(body_limit_bytes),
+            ) if env.problems.is_empty() => Ok(Self {
+                environment,
+                bind_addr,
+                database_url,
+                keys,
+                secret_generated,
+                tokens,
+                public_url,
+                breach_check,
+                log_format,
+                request_timeout,
+                body_limit_bytes,
+            }),
             _ => Err(ConfigError(env.problems)),
         }
     }
 
-    /// Cookies are `Secure` when the site is served over https.
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.scheme() == "https"
+    /// `scheme://host[:port]`, what browsers send as `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
     }
+}
+
+/// The signing key and the verification keys, per `JWT_ALGORITHM`. Returns whether the secret
+/// was generated (development without `JWT_SECRET`).
+fn read_keys<F: Fn(&str) -> Option<String>>(
+    env: &mut Env<F>,
+    environment: Environment,
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+) -> Option<(KeySet, bool)> {
+    let algorithm = env.parse("JWT_ALGORITHM", "HS256", |value| match value {
+        "HS256" | "EdDSA" | "RS256" => Ok(value.to_owned()),
+        other => Err(format!("`{other}` is not one of HS256, EdDSA, RS256")),
+    })?;
+    let kid = env.parse("JWT_KEY_ID", "key-1", non_empty)?;
+    if algorithm == "HS256" {
+        return match (env.raw("JWT_SECRET"), environment) {
+            (Some(secret), _) => env
+                .check("JWT_SECRET", HmacSecret::new(secret.into_bytes()))
+                .map(|secret| (KeySet::hs256(&kid, &secret), false)),
+            (None, Environment::Production) => {
+                env.problem("JWT_SECRET", "required when APP_ENV=production (at least 32 bytes)");
+                None
+            }
+            (None, Environment::Development) => Some((KeySet::hs256(&kid, &random_secret()), true)),
+        };
+    }
+    let Some(private_path) = env.raw("JWT_PRIVATE_KEY_FILE") else {
+        env.problem("JWT_PRIVATE_KEY_FILE", format!("required with JWT_ALGORITHM={algorithm}"));
+        return None;
+    };
+    let private = env.check("JWT_PRIVATE_KEY_FILE", read(&private_path).map_err(|e| format!("{private_path}: {e}")))?;
+    let signing = match algorithm.as_str() {
+        "EdDSA" => env.check("JWT_PRIVATE_KEY_FILE", SigningKey::ed25519_pem(&kid, &private)),
+        _ => env.check("JWT_PRIVATE_KEY_FILE", SigningKey::rs256_pem(&kid, &private)),
+    }?;
+    let listed = env.raw("JWT_PUBLIC_KEY_FILES").unwrap_or_default();
+    let mut verifying = Vec::new();
+    for entry in listed.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
+        let Some((kid, path)) = entry.split_once('=') else {
+            env.problem("JWT_PUBLIC_KEY_FILES", format!("`{entry}` is not `kid=path`"));
+            continue;
+        };
+        let key = read(path).map_err(|e| format!("{path}: {e}")).and_then(|pem| {
+            let key = if algorithm == "EdDSA" {
+                VerifyingKey::ed25519_pem(kid, &pem)
+            } else {
+                VerifyingKey::rs256_pem(kid, &pem)
+            };
+            key.map_err(|e| e.to_string())
+        });
+        if let Some(key) = env.check("JWT_PUBLIC_KEY_FILES", key) {
+            verifying.push(key);
+        }
+    }
+    env.check("JWT_PUBLIC_KEY_FILES", KeySet::new(signing, verifying)).map(|keys| (keys, false))
 }
 
 /// Reads variables and collects every problem instead of stopping at the first.
@@ -119,6 +232,10 @@ struct Env<F> {
 }
 
 impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn raw(&self, name: &str) -> Option<String> {
+        (self.lookup)(name)
+    }
+
     fn parse<T>(&mut self, name: &str, default: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let value = (self.lookup)(name).unwrap_or_else(|| default.to_owned());
         self.check(name, parse(&value))
@@ -141,11 +258,30 @@ fn parse_environment(value: &str) -> Result<Environment, String> {
     }
 }
 
-fn parse_seconds(value: &str) -> Result<i64, String> {
+fn parse_log_format(value: &str) -> Result<LogFormat, String> {
+    match value {
+        "pretty" => Ok(LogFormat::Pretty),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!("`{other}` is neither `pretty` nor `json`")),
+    }
+}
+
+fn parse_failure_policy(value: &str) -> Result<FailurePolicy, String> {
+    match value {
+        "accept" => Ok(FailurePolicy::FailOpen),
+        "refuse" => Ok(FailurePolicy::FailClosed),
+        other => Err(format!("`{other}` is neither `accept` (fail open) nor `refuse` (fail closed)")),
+    }
+}
+
+fn parse_duration(value: &str) -> Result<Duration, String> {
     humantime::parse_duration(value)
-        .map(|duration: Duration| duration.as_secs())
         .map_err(|error| format!("`{value}` is not a duration like 30s, 5m or 1d ({error})"))
-        .and_then(|seconds| i64::try_from(seconds).map_err(|_| format!("`{value}` is too long")))
+}
+
+fn parse_seconds(value: &str) -> Result<i64, String> {
+    parse_duration(value)
+        .and_then(|duration| i64::try_from(duration.as_secs()).map_err(|_| format!("`{value}` is too long")))
 }
 
 fn parse_http_url(value: &str) -> Result<Url, String> {
@@ -153,6 +289,15 @@ fn parse_http_url(value: &str) -> Result<Url, String> {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         _ => Err(format!("`{value}` is not an http(s) URL")),
     }
+}
+
+/// `https://api.example/v1` → `https://api.example/v1/`, so `join("range/…")` appends.
+fn with_trailing_slash(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
 }
 
 fn non_empty(value: &str) -> Result<String, String> {
@@ -169,8 +314,14 @@ fn random_secret() -> HmacSecret {
 mod tests {
     use super::*;
 
+    const ED_PRIVATE: &str = "../auth/testdata/ed25519-a.pem";
+    const ED_PUBLIC: &str = "../auth/testdata/ed25519-a.pub.pem";
+
     fn config_from(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::from_lookup(|name| vars.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string()))
+        Config::from_lookup(
+            |name| vars.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string()),
+            |path| std::fs::read(path).map_err(|e| e.to_string()),
+        )
     }
 
     #[test]
@@ -180,9 +331,11 @@ mod tests {
         assert_eq!(config.environment, Environment::Development);
         assert_eq!(config.bind_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(config.database_url, None);
-        assert!(matches!(config.jwt_secret, JwtSecret::Generated(_)));
+        assert!(config.secret_generated);
         assert_eq!(config.tokens, TokenSettings::default());
-        assert!(!config.secure_cookies());
+        assert_eq!(config.breach_check, None);
+        assert_eq!(config.log_format, LogFormat::Pretty);
+        assert_eq!(config.public_origin(), "http://127.0.0.1:3000");
     }
 
     #[test]
@@ -191,31 +344,73 @@ mod tests {
             ("APP_ENV", "staging"),
             ("BIND_ADDR", "localhost"),
             ("ACCESS_TOKEN_TTL", "soon"),
-            ("JWT_SECRET", "short"),
+            ("PWNED_PASSWORDS_URL", "ftp://x"),
+            ("LOG_FORMAT", "xml"),
+            ("BODY_LIMIT_BYTES", "12"),
         ])
         .unwrap_err()
         .0;
 
         let names: Vec<_> = problems.iter().map(|p| p.split(':').next().unwrap()).collect();
-        assert_eq!(names, ["APP_ENV", "BIND_ADDR", "ACCESS_TOKEN_TTL", "JWT_SECRET"], "{problems:#?}");
+        assert_eq!(
+            names,
+            ["APP_ENV", "BIND_ADDR", "ACCESS_TOKEN_TTL", "BODY_LIMIT_BYTES", "LOG_FORMAT", "PWNED_PASSWORDS_URL"],
+            "{problems:#?}"
+        );
     }
 
     #[test]
-    fn production_refuses_to_start_without_a_secret() {
-        let problems = config_from(&[("APP_ENV", "production")]).unwrap_err().0;
-        assert_eq!(problems, ["JWT_SECRET: required when APP_ENV=production (at least 32 bytes)"]);
+    fn production_refuses_to_start_without_a_secret_or_with_a_short_one() {
+        let missing = config_from(&[("APP_ENV", "production")]).unwrap_err().0;
+        let short = config_from(&[("APP_ENV", "production"), ("JWT_SECRET", "0123456789")]).unwrap_err().0;
+
+        assert_eq!(missing, ["JWT_SECRET: required when APP_ENV=production (at least 32 bytes)"]);
+        assert_eq!(short, ["JWT_SECRET: the HMAC secret must be at least 32 bytes, got 10"]);
     }
 
     #[test]
-    fn an_https_public_url_makes_cookies_secure() {
-        let config = config_from(&[("PUBLIC_URL", "https://jobs.example.com")]).unwrap();
-        assert!(config.secure_cookies());
+    fn production_logs_json_by_default() {
+        let config = config_from(&[("APP_ENV", "production"), ("JWT_SECRET", &"s".repeat(32))]).unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn eddsa_keys_come_from_files_and_are_published() {
+        let config = config_from(&[
+            ("JWT_ALGORITHM", "EdDSA"),
+            ("JWT_KEY_ID", "ed-a"),
+            ("JWT_PRIVATE_KEY_FILE", ED_PRIVATE),
+            ("JWT_PUBLIC_KEY_FILES", &format!("ed-a={ED_PUBLIC}")),
+        ])
+        .unwrap();
+
+        assert_eq!(config.keys.jwks().keys.len(), 1);
+    }
+
+    #[test]
+    fn an_asymmetric_algorithm_needs_its_keys() {
+        let problems =
+            config_from(&[("JWT_ALGORITHM", "EdDSA"), ("JWT_PRIVATE_KEY_FILE", "/nonexistent.pem")]).unwrap_err().0;
+        assert!(problems[0].starts_with("JWT_PRIVATE_KEY_FILE: /nonexistent.pem:"), "{problems:?}");
+    }
+
+    #[test]
+    fn the_breach_check_is_configured_with_its_policy() {
+        let config = config_from(&[
+            ("PWNED_PASSWORDS_URL", "https://api.pwnedpasswords.com"),
+            ("PWNED_PASSWORDS_ON_FAILURE", "refuse"),
+        ])
+        .unwrap();
+        let check = config.breach_check.unwrap();
+        assert_eq!((check.url.as_str(), check.policy), ("https://api.pwnedpasswords.com/", FailurePolicy::FailClosed));
     }
 
     #[test]
     fn the_secret_never_appears_in_debug_output() {
         let secret = "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t";
         let config = config_from(&[("JWT_SECRET", secret)]).unwrap();
-        assert!(!format!("{config:?}").contains(secret));
+        let debug = format!("{config:?}");
+        assert!(!debug.contains(secret));
+        assert!(!debug.contains(&format!("{:?}", secret.as_bytes())), "not even as bytes");
     }
 }

@@ -2,7 +2,7 @@
 //! `message` is a string, or the list of every violation when the input was invalid.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::DomainError;
 use serde::Serialize;
@@ -20,15 +20,22 @@ pub enum Message {
 pub struct ApiError {
     pub status: StatusCode,
     pub message: Message,
+    /// Extra response headers, e.g. `Retry-After` on a 429.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: Message::One(message.into()) }
+        Self { status, message: Message::One(message.into()), headers: Vec::new() }
     }
 
     pub fn invalid(violations: Vec<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, message: Message::Many(violations) }
+        Self { status: StatusCode::BAD_REQUEST, message: Message::Many(violations), headers: Vec::new() }
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     pub fn unauthorized(reason: impl Into<String>) -> Self {
@@ -74,6 +81,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "status": self.status.as_u16(), "message": self.message } });
         let mut response = (self.status, Json(body)).into_response();
+        response.headers_mut().extend(self.headers);
         if self.status == StatusCode::UNAUTHORIZED {
             // RFC 6750 §3: a 401 names the scheme the client should use.
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -11,28 +11,20 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod middleware;
 pub mod pages;
 pub mod passwords;
+pub mod schemas;
 pub mod startup;
 pub mod state;
 
 use axum::Router;
-use axum::routing::{get, post};
-use tower_http::trace::TraceLayer;
 
 pub use state::AppState;
 
-/// Every route of Jobboard, ready to serve or to call in-process.
+/// Every route of Jobboard with the production layers, ready to serve or to call in-process.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(api::health))
-        .route("/auth/register", post(api::auth::register))
-        .route("/auth/token", post(api::auth::token))
-        .route("/users/{username}", get(api::users::get_user))
-        .route("/", get(pages::home))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .fallback(api::not_found)
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    let http = state.http.clone();
+    let router = api::router().merge(pages::router()).fallback(api::not_found).with_state(state);
+    middleware::production_layers(router, &http)
 }

@@ -1,12 +1,17 @@
-//! `jobboard`: reads the configuration from the environment, builds the application, serves it.
+//! `jobboard`: the server (`jobboard`), or `jobboard create-admin USERNAME` to create the first
+//! admin in the configured store, the way Django's `createsuperuser` does.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
-use web::config::{Config, JwtSecret};
+use web::config::{Config, LogFormat};
 use web::startup;
+
+const USAGE: &str = "usage: jobboard                      serve (configuration from the environment, see .env.example)
+       jobboard create-admin USERNAME [--email EMAIL]
+                                     create an admin; the password is read from JOBBOARD_ADMIN_PASSWORD or stdin";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -17,12 +22,18 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .init();
-    match run(config).await {
+    init_logging(config.log_format);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] => serve(config).await,
+        ["create-admin", username] => create_admin(config, username, None).await,
+        ["create-admin", username, "--email", email] => create_admin(config, username, Some(email)).await,
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error:#}");
@@ -31,8 +42,17 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config) -> anyhow::Result<()> {
-    if let JwtSecret::Generated(_) = config.jwt_secret {
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Pretty => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.secret_generated {
         tracing::warn!("JWT_SECRET is not set: signing with a random secret, so tokens die with this process");
     }
     let (state, demo_accounts) = startup::build_state(&config).await?;
@@ -50,12 +70,42 @@ async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates an admin in the store `DATABASE_URL` names.
+async fn create_admin(config: Config, username: &str, email: Option<&str>) -> anyhow::Result<()> {
+    if config.database_url.is_none() {
+        anyhow::bail!("create-admin needs DATABASE_URL: the in-memory store would forget the account at exit");
+    }
+    let password = match std::env::var("JOBBOARD_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("Password for {username} (input is not hidden; prefer JOBBOARD_ADMIN_PASSWORD or a pipe):");
+            }
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let (state, _) = startup::build_state(&config).await?;
+    let registration = domain::accounts::Registration {
+        username: username.to_owned(),
+        password,
+        first_name: "Admin".into(),
+        last_name: username.to_owned(),
+        email: email.map_or_else(|| format!("{username}@jobboard.invalid"), str::to_owned),
+    };
+    let user = domain::accounts::create_account(state.accounts(), registration, domain::user::Role::Admin)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!("created admin {}", user.username);
+    Ok(())
+}
+
 /// Completes on Ctrl-C or SIGTERM (what `docker stop` and Kubernetes send).
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    #[cfg(unix)]
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
@@ -64,8 +114,6 @@ async fn shutdown_signal() {
             Err(_) => std::future::pending::<()>().await,
         }
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},

@@ -1,23 +1,32 @@
 //! The server-rendered pages. A browser session is the access token in an HttpOnly,
-//! SameSite=Strict cookie: scripts cannot read it and other sites cannot send it.
+//! SameSite=Strict cookie (Secure over https): scripts cannot read it and other sites cannot
+//! send it. State-changing form posts also check the Origin, for browsers and proxies that do
+//! not honour SameSite.
 
 use askama::Template;
 use auth::sessions;
-use axum::Form;
-use axum::extract::State;
 use axum::extract::rejection::FormRejection;
-use axum::http::StatusCode;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::DomainError;
 use domain::accounts;
 use serde::Deserialize;
 
+use crate::api::extract::ClientAddress;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "jobboard_session";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home)).route("/login", get(login_form).post(login)).route("/logout", post(logout))
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -38,12 +47,38 @@ pub struct LoginForm {
     password: String,
 }
 
+/// A form post whose Origin (or, failing that, Referer) is our own, or that names none (not a
+/// browser). Anything else is refused with 403 before the handler runs.
+pub struct SameOrigin;
+
+impl FromRequestParts<AppState> for SameOrigin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ours = state.http.public_origin.as_str();
+        let claimed = match (parts.headers.get(header::ORIGIN), parts.headers.get(header::REFERER)) {
+            (Some(origin), _) => Some(origin.to_str().unwrap_or("").to_owned()),
+            (None, Some(referer)) => {
+                let referer = referer.to_str().unwrap_or("");
+                Some(url::Url::parse(referer).map(|url| url.origin().ascii_serialization()).unwrap_or_default())
+            }
+            (None, None) => None,
+        };
+        match claimed {
+            Some(origin) if origin != ours => Err(ApiError::forbidden("cross-origin form post refused")),
+            _ => Ok(Self),
+        }
+    }
+}
+
 pub async fn login_form() -> Response {
     render(StatusCode::OK, &LoginPage { username: "", error: None })
 }
 
 pub async fn login(
     State(state): State<AppState>,
+    _: SameOrigin,
+    ClientAddress(client): ClientAddress,
     jar: CookieJar,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
@@ -51,20 +86,29 @@ pub async fn login(
         let page = LoginPage { username: "", error: Some("Enter a username and a password.") };
         return render(StatusCode::BAD_REQUEST, &page);
     };
+    if let Err(retry) = state.throttle.check(&form.username, &client) {
+        let message = format!("Too many failed attempts. Try again in {} seconds.", retry.0);
+        let page = LoginPage { username: &form.username, error: Some(&message) };
+        return render(StatusCode::TOO_MANY_REQUESTS, &page);
+    }
     match accounts::authenticate(state.users.as_ref(), state.passwords.as_ref(), &form.username, &form.password).await {
-        Ok(user) => match sessions::start(&state.tokens, state.sessions.as_ref(), user.username.as_str()).await {
-            Ok(pair) => {
-                let cookie = Cookie::build((SESSION_COOKIE, pair.access.token))
-                    .http_only(true)
-                    .same_site(SameSite::Strict)
-                    .secure(state.secure_cookies)
-                    .path("/")
-                    .max_age(time::Duration::seconds(pair.access.expires_in_seconds));
-                (jar.add(cookie), Redirect::to("/")).into_response()
+        Ok(user) => {
+            state.throttle.record_success(&form.username);
+            match sessions::start(&state.tokens, state.sessions.as_ref(), user.username.as_str()).await {
+                Ok(pair) => {
+                    let cookie = Cookie::build((SESSION_COOKIE, pair.access.token))
+                        .http_only(true)
+                        .same_site(SameSite::Strict)
+                        .secure(state.http.https)
+                        .path("/")
+                        .max_age(time::Duration::seconds(pair.access.expires_in_seconds));
+                    (jar.add(cookie), Redirect::to("/")).into_response()
+                }
+                Err(error) => ApiError::internal(&error).into_response(),
             }
-            Err(error) => ApiError::internal(&error).into_response(),
-        },
+        }
         Err(DomainError::BadCredentials) => {
+            state.throttle.record_failure(&form.username, &client);
             let page = LoginPage { username: &form.username, error: Some("Invalid username or password.") };
             render(StatusCode::UNAUTHORIZED, &page)
         }
@@ -84,8 +128,15 @@ pub async fn home(State(state): State<AppState>, jar: CookieJar) -> Response {
     }
 }
 
-pub async fn logout(jar: CookieJar) -> impl IntoResponse {
-    (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/login"))
+/// Ends the browser session: the cookie's token is revoked, not just forgotten.
+pub async fn logout(State(state): State<AppState>, _: SameOrigin, jar: CookieJar) -> Response {
+    if let Some(cookie) = jar.get(SESSION_COOKIE)
+        && let Ok(claims) = sessions::authenticate(&state.tokens, state.sessions.as_ref(), cookie.value()).await
+        && let Err(error) = state.sessions.revoke_access(&claims.jti, claims.exp).await
+    {
+        return ApiError::unavailable(&error).into_response();
+    }
+    (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/login")).into_response()
 }
 
 fn render(status: StatusCode, page: &impl Template) -> Response {

@@ -1,16 +1,18 @@
-//! Turns a [`Config`] into a running application: adapters chosen, demo data seeded, socket bound.
+//! Turns a [`Config`] into a running application: adapters chosen, demo data seeded, socket
+//! bound, shutdown handled.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use auth::breach::{BreachCheck, NoBreachCheck, PwnedPasswords};
 use auth::clock::SystemClock;
-use auth::keys::KeySet;
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::InMemorySessions;
+use auth::throttle::{LoginThrottle, ThrottlePolicy};
 use auth::token::TokenService;
 use domain::accounts::{self, Registration};
-use domain::ports::{PasswordHasher, UserRepository};
 use domain::user::Role;
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -19,8 +21,9 @@ use store::postgres::PgStore;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::passwords::Argon2Hasher;
-use crate::state::AppState;
+use crate::passwords::{Argon2Hasher, BreachAdapter};
+use crate::schemas::Schemas;
+use crate::state::{AlwaysReady, AppState, HttpSettings};
 
 /// An account created at start-up for trying the app without registering.
 #[derive(Debug, Clone)]
@@ -33,51 +36,56 @@ pub struct DemoAccount {
 /// The state for `config`: Postgres when `DATABASE_URL` is set (migrated at start), otherwise
 /// the in-memory store with demo companies, jobs, a user and an admin.
 pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoAccount>)> {
-    let passwords: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::new(Argon2Passwords::new(Argon2Cost::OWASP)?));
-    let keys = KeySet::hs256("hs-1", config.jwt_secret.key());
-    let tokens = Arc::new(TokenService::new(keys, config.tokens.clone(), Arc::new(SystemClock)));
-    let secure_cookies = config.secure_cookies();
+    let passwords = Arc::new(Argon2Hasher::new(Argon2Passwords::new(Argon2Cost::OWASP)?));
+    let breach: Arc<dyn BreachCheck> = match &config.breach_check {
+        Some(check) => Arc::new(PwnedPasswords::new(check.url.clone(), check.timeout, check.policy)?),
+        None => Arc::new(NoBreachCheck),
+    };
+    let clock = Arc::new(SystemClock);
+    let mut state = AppState {
+        users: Arc::new(MemoryStore::new()),
+        companies: Arc::new(MemoryStore::new()),
+        jobs: Arc::new(MemoryStore::new()),
+        sessions: Arc::new(InMemorySessions::new()),
+        passwords,
+        breaches: Arc::new(BreachAdapter(breach)),
+        readiness: Arc::new(AlwaysReady),
+        tokens: Arc::new(TokenService::new(config.keys.clone(), config.tokens.clone(), clock.clone())),
+        throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock)),
+        schemas: Arc::new(Schemas::load()?),
+        events: tokio::sync::broadcast::channel(64).0,
+        http: HttpSettings {
+            request_timeout: config.request_timeout,
+            body_limit_bytes: config.body_limit_bytes,
+            ..HttpSettings::for_origin(&config.public_origin())
+        },
+    };
     match &config.database_url {
         Some(url) => {
             let store = Arc::new(PgStore::connect_and_migrate(url).await.context("connecting to DATABASE_URL")?);
-            let state = AppState {
-                users: store.clone(),
-                companies: store.clone(),
-                jobs: store.clone(),
-                sessions: store,
-                passwords,
-                tokens,
-                secure_cookies,
-            };
+            state.users = store.clone();
+            state.companies = store.clone();
+            state.jobs = store.clone();
+            state.sessions = store.clone();
+            state.readiness = store;
             Ok((state, Vec::new()))
         }
         None => {
             let store = Arc::new(MemoryStore::new());
             store.seed_demo_catalog().await?;
+            state.users = store.clone();
+            state.companies = store.clone();
+            state.jobs = store;
             let demo_accounts = vec![
-                seed_demo_account(store.as_ref(), passwords.as_ref(), "demo", Role::User).await?,
-                seed_demo_account(store.as_ref(), passwords.as_ref(), "admin", Role::Admin).await?,
+                seed_demo_account(&state, "demo", Role::User).await?,
+                seed_demo_account(&state, "admin", Role::Admin).await?,
             ];
-            let state = AppState {
-                users: store.clone(),
-                companies: store.clone(),
-                jobs: store,
-                sessions: Arc::new(InMemorySessions::new()),
-                passwords,
-                tokens,
-                secure_cookies,
-            };
             Ok((state, demo_accounts))
         }
     }
 }
 
-async fn seed_demo_account(
-    users: &dyn UserRepository,
-    passwords: &dyn PasswordHasher,
-    username: &str,
-    role: Role,
-) -> anyhow::Result<DemoAccount> {
+async fn seed_demo_account(state: &AppState, username: &str, role: Role) -> anyhow::Result<DemoAccount> {
     // Random per run: a demo server reachable from elsewhere must not have a well-known password.
     let password: String = rand::rng().sample_iter(Alphanumeric).take(16).map(char::from).collect();
     let registration = Registration {
@@ -87,15 +95,17 @@ async fn seed_demo_account(
         last_name: if role == Role::Admin { "Admin".into() } else { "User".into() },
         email: format!("{username}@example.com"),
     };
-    accounts::create_account(users, passwords, registration, role).await?;
+    accounts::create_account(state.accounts(), registration, role).await?;
     Ok(DemoAccount { username: username.into(), password, role })
 }
 
-/// Serves `state` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+/// Serves `state` on `listener` until `shutdown` completes, then lets in-flight requests
+/// finish. Each request knows its peer address (for login throttling).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown).await
+    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

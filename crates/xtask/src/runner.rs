@@ -122,6 +122,10 @@ async fn run_layers(layers: &[Layer], summary: &mut RunSummary, postgres: &mut O
             summary.postgres_ready_ms = Some(server.ready_after().as_millis());
             *postgres = Some(server);
         }
+        if layer.needs_browser() {
+            // Screenshots of this run's failures only.
+            let _ = std::fs::remove_dir_all("target/e2e-artifacts");
+        }
         let database_url = postgres.as_ref().map(|server| server.url().to_owned());
         let result = match layer {
             Layer::Lint => run_lint().await?,

@@ -1,30 +1,46 @@
-//! The real `jobboard` binary over Postgres: configuration, migrations at start, the socket.
+//! The real `jobboard` binary over Postgres, driven from outside: configuration, the admin
+//! command, whole flows, signals and logs.
 
 use reqwest::StatusCode;
-use serde_json::Value;
-use testkit::TestApp;
-use testkit::app::token_of;
+use serde_json::{Value, json};
+use testkit::app::{run_binary, token_of};
 use testkit::fixtures::a_user;
+use testkit::{TestApp, TestDatabase};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_jobboard");
+const SECRET: &str = "black-box-test-secret-of-32-bytes!";
 
 async fn jobboard() -> TestApp {
-    TestApp::binary_with_postgres(
-        env!("CARGO_BIN_EXE_jobboard"),
-        &[("JWT_SECRET", "black-box-test-secret-of-32-bytes!")],
-    )
-    .await
+    TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET)]).await
 }
 
 #[tokio::test]
-async fn a_registered_user_logs_in_and_reads_their_account_over_postgres() {
+async fn a_session_lives_through_register_login_refresh_and_dies_at_logout() {
     let app = jobboard().await;
+    let http = testkit::app::http_client();
     app.registered(&a_user()).await;
 
-    let token = token_of(app.request_token(&a_user()).await, StatusCode::OK).await;
-    let account = app.get("/users/ada", Some(&token)).await;
+    let login: Value = app.request_token(&a_user()).await.json().await.unwrap();
+    let refreshed =
+        http.post(app.url("/auth/refresh")).json(&json!({ "refresh": login["refresh"] })).send().await.unwrap();
+    let refreshed: Value = refreshed.json().await.unwrap();
+    let token = refreshed["token"].as_str().unwrap();
+    assert_eq!(app.get("/users/ada", Some(token)).await.status(), StatusCode::OK);
 
-    assert_eq!(account.status(), StatusCode::OK);
-    let body: Value = account.json().await.unwrap();
-    assert_eq!(body["user"]["username"], "ada");
+    let logout = http
+        .post(app.url("/auth/logout"))
+        .bearer_auth(token)
+        .json(&json!({ "refresh": refreshed["refresh"] }))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/users/ada", Some(token)).await.status(), StatusCode::UNAUTHORIZED, "refused after logout");
+    let again =
+        http.post(app.url("/auth/refresh")).json(&json!({ "refresh": refreshed["refresh"] })).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'ada'")
         .fetch_one(app.database().unwrap().pool())
         .await
@@ -33,23 +49,119 @@ async fn a_registered_user_logs_in_and_reads_their_account_over_postgres() {
 }
 
 #[tokio::test]
-async fn a_wrong_password_is_refused_over_postgres() {
-    let app = jobboard().await;
-    app.registered(&a_user()).await;
+async fn an_admin_made_by_create_admin_posts_a_company_and_a_job_and_a_user_applies() {
+    let database = TestDatabase::new().await;
+    let env = [("DATABASE_URL", database.url()), ("JWT_SECRET", SECRET)];
 
-    let answer = app.request_token(&a_user().with_password("not the password")).await;
+    let created = run_binary(BINARY, &["create-admin", "root"], &env, "a long admin passphrase\n").await;
 
-    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
-    let body: Value = answer.json().await.unwrap();
-    assert_eq!(body["error"]["message"], "invalid username or password");
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert_eq!(String::from_utf8_lossy(&created.stdout).trim(), "created admin root");
+    let app = TestApp::binary_over(BINARY, database, &[("JWT_SECRET", SECRET)]).await;
+    let http = testkit::app::http_client();
+    let admin = token_of(
+        app.post_json("/auth/token", &json!({ "username": "root", "password": "a long admin passphrase" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    let company = http
+        .post(app.url("/companies"))
+        .bearer_auth(&admin)
+        .json(&testkit::world::company_body("acme"))
+        .send()
+        .await
+        .unwrap();
+    let job: Value = http
+        .post(app.url("/jobs"))
+        .bearer_auth(&admin)
+        .json(&testkit::world::job_body("acme"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = job["job"]["id"].as_i64().unwrap();
+    let user = app.registered(&a_user()).await;
+
+    let applied = http.post(app.url(&format!("/users/ada/jobs/{id}"))).bearer_auth(&user).send().await.unwrap();
+
+    assert_eq!(company.status(), StatusCode::CREATED);
+    assert_eq!(applied.status(), StatusCode::CREATED);
+    let detail: Value = app.get("/users/ada", Some(&admin)).await.json().await.unwrap();
+    assert_eq!(detail["user"]["jobs"], json!([id]));
 }
 
 #[tokio::test]
-async fn registering_a_taken_username_is_a_409_not_a_500_over_postgres() {
-    let app = jobboard().await;
-    app.registered(&a_user()).await;
+async fn sigterm_lets_a_request_already_in_flight_finish_with_success() {
+    let mut app =
+        TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET), ("RUST_LOG", "info,tower_http=debug")]).await;
+    let body = a_user().registration().to_string();
+    let (first, rest) = body.split_at(20);
+    let mut connection = tokio::net::TcpStream::connect(app.address).await.unwrap();
+    let head = format!(
+        "POST /auth/register HTTP/1.1\r\nHost: jobboard\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    connection.write_all(format!("{head}{first}").as_bytes()).await.unwrap();
+    app.process().wait_for_log("started processing request").await;
 
-    let again = app.register(&a_user()).await;
+    app.process().terminate();
+    app.process().wait_for_log("shutting down").await;
+    connection.write_all(rest.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    connection.read_to_string(&mut response).await.unwrap();
 
-    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert!(response.starts_with("HTTP/1.1 201"), "the slow request completed: {response}");
+    assert!(app.process().wait_for_exit().await.success(), "then the server exited cleanly");
+    assert!(app.process().logs().contains("stopped"));
+}
+
+#[tokio::test]
+async fn no_secret_ever_reaches_the_logs() {
+    let mut app = TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET), ("RUST_LOG", "debug")]).await;
+    let token = app.registered(&a_user()).await;
+    app.request_token(&a_user().with_password("a wrong password")).await;
+    app.get("/users/ada", Some(&token)).await;
+
+    app.process().terminate();
+    app.process().wait_for_exit().await;
+
+    let logs = app.process().logs();
+    assert!(logs.contains("started processing request"), "the log is verbose: {logs}");
+    for secret in [SECRET, &a_user().password, "a wrong password", &token] {
+        assert!(!logs.contains(secret), "{secret:?} was logged");
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_configuration_is_reported_whole_before_anything_starts() {
+    let output = run_binary(
+        BINARY,
+        &[],
+        &[("APP_ENV", "production"), ("BIND_ADDR", "nowhere"), ("ACCESS_TOKEN_TTL", "soon"), ("JWT_SECRET", "short")],
+        "",
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for variable in ["BIND_ADDR", "ACCESS_TOKEN_TTL", "JWT_SECRET"] {
+        assert!(stderr.contains(variable), "{variable} missing from:\n{stderr}");
+    }
+    assert!(!stderr.contains("short\""), "the secret's value is not echoed");
+}
+
+#[tokio::test]
+async fn production_logs_are_json_lines() {
+    let mut app = TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET), ("APP_ENV", "production")]).await;
+    app.get("/healthz", None).await;
+    app.process().terminate();
+    app.process().wait_for_exit().await;
+
+    let logs = app.process().logs();
+    for line in logs.lines() {
+        let parsed: Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        assert!(parsed["level"].is_string(), "{line}");
+    }
 }

@@ -1,12 +1,25 @@
 //! The web crate's integration tests, one binary.
 //!
-//! - `in_process`: the router called without a socket, over the in-memory store: every route
-//!   and error path, in milliseconds.
-//! - `black_box`: the real `jobboard` binary as a separate process, over Postgres, spoken to
-//!   over HTTP: the whole stack, configuration included.
+//! In-process, over the in-memory stores (breadth: every route, every error path):
+//! `authorization` (every route × every role), `auth`, `companies`, `jobs`, `users`,
+//! `validation`, `production`, `openapi`, `pages`, `snapshots`.
+//! Over Postgres: `limits` (every schema limit, through to the database), `live_feed` (the
+//! WebSocket on a real socket) and `black_box` (the real `jobboard` binary: configuration,
+//! signals, logs, full flows).
 
 // Test code: a panic is how a test reports, and helpers outside `#[test]` fns are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
+mod authorization;
 mod black_box;
-mod in_process;
+mod companies;
+mod jobs;
+mod limits;
+mod live_feed;
+mod openapi;
+mod pages;
+mod production;
+mod snapshots;
+mod users;
+mod validation;

@@ -1,0 +1,106 @@
+//! `/jobs`: anyone reads, admins write. New jobs are announced on the live feed.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::job::{JobChanges, JobForm, JobQuery};
+use domain::jobs;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::{Admin, HasSchema, ValidJson, ValidQuery};
+use super::views::{CompanyView, JobView};
+use super::ws::Event;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobSearch {
+    title: Option<String>,
+    min_salary: Option<i64>,
+    has_equity: Option<bool>,
+}
+
+impl HasSchema for JobSearch {
+    const SCHEMA: &'static str = "job-search";
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobNew {
+    title: String,
+    salary: Option<i64>,
+    equity: Option<String>,
+    company_handle: String,
+}
+
+impl HasSchema for JobNew {
+    const SCHEMA: &'static str = "job-new";
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobUpdate {
+    title: Option<String>,
+    #[serde(default, deserialize_with = "super::present")]
+    salary: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "super::present")]
+    equity: Option<Option<String>>,
+}
+
+impl HasSchema for JobUpdate {
+    const SCHEMA: &'static str = "job-update";
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ValidQuery(search): ValidQuery<JobSearch>,
+) -> Result<Json<Value>, ApiError> {
+    let query = JobQuery { title: search.title, min_salary: search.min_salary, has_equity: search.has_equity };
+    let jobs = jobs::list_jobs(state.jobs.as_ref(), &query).await?;
+    Ok(Json(json!({ "jobs": jobs.iter().map(JobView::from).collect::<Vec<_>>() })))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    _: Admin,
+    ValidJson(body): ValidJson<JobNew>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let form =
+        JobForm { title: body.title, salary: body.salary, equity: body.equity, company_handle: body.company_handle };
+    let job = jobs::create_job(state.jobs.as_ref(), &form).await?;
+    let view = JobView::from(&job);
+    // Nobody listening is fine: the feed is best effort.
+    let _ = state.events.send(Event::JobPosted(json!(view)));
+    Ok((StatusCode::CREATED, Json(json!({ "job": view }))))
+}
+
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let detail = jobs::job_detail(state.jobs.as_ref(), state.companies.as_ref(), job_id(&id)?).await?;
+    let mut job = json!(JobView::from(&detail.job));
+    job["company"] = json!(CompanyView::from(&detail.company));
+    Ok(Json(json!({ "job": job })))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+    ValidJson(body): ValidJson<JobUpdate>,
+) -> Result<Json<Value>, ApiError> {
+    let changes = JobChanges { title: body.title, salary: body.salary, equity: body.equity };
+    let job = jobs::update_job(state.jobs.as_ref(), job_id(&id)?, &changes).await?;
+    Ok(Json(json!({ "job": JobView::from(&job) })))
+}
+
+pub async fn delete(State(state): State<AppState>, _: Admin, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id = job_id(&id)?;
+    jobs::delete_job(state.jobs.as_ref(), id).await?;
+    Ok(Json(json!({ "deleted": id })))
+}
+
+/// A path segment as a job id; one that is not a number names no job.
+pub fn job_id(segment: &str) -> Result<i64, ApiError> {
+    segment.parse().map_err(|_| ApiError::not_found(format!("job {segment} not found")))
+}

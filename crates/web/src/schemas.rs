@@ -1,0 +1,159 @@
+//! JSON Schema validation of request bodies and query strings.
+//!
+//! The schema files in `crates/web/schemas/` are the single source of what a request may
+//! contain: they are compiled once at start-up ([`Schemas::load`]) to validate requests, and
+//! embedded as they are in the OpenAPI document. Their limits equal the database's (a test
+//! sends a body at every limit and one past it). Every violation is reported, not the first.
+
+use std::collections::HashMap;
+
+use jsonschema::Validator;
+use serde_json::{Map, Value};
+
+/// Every schema, by name (the file name without `.json`).
+pub const FILES: [(&str, &str); 13] = [
+    ("token-request", include_str!("../schemas/token-request.json")),
+    ("register-request", include_str!("../schemas/register-request.json")),
+    ("refresh-request", include_str!("../schemas/refresh-request.json")),
+    ("verify-request", include_str!("../schemas/verify-request.json")),
+    ("logout-request", include_str!("../schemas/logout-request.json")),
+    ("company-new", include_str!("../schemas/company-new.json")),
+    ("company-update", include_str!("../schemas/company-update.json")),
+    ("company-search", include_str!("../schemas/company-search.json")),
+    ("job-new", include_str!("../schemas/job-new.json")),
+    ("job-update", include_str!("../schemas/job-update.json")),
+    ("job-search", include_str!("../schemas/job-search.json")),
+    ("user-new", include_str!("../schemas/user-new.json")),
+    ("user-update", include_str!("../schemas/user-update.json")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("schema {name} is not JSON: {source}")]
+    NotJson { name: &'static str, source: serde_json::Error },
+    #[error("schema {name} does not compile: {message}")]
+    Invalid { name: &'static str, message: String },
+}
+
+pub struct Schemas {
+    compiled: HashMap<&'static str, (Value, Validator)>,
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schemas").field("names", &self.compiled.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
+impl Schemas {
+    /// Parses and compiles every schema; fails at start-up, never on a request.
+    pub fn load() -> Result<Self, SchemaError> {
+        let mut compiled = HashMap::new();
+        for (name, text) in FILES {
+            let schema: Value = serde_json::from_str(text).map_err(|source| SchemaError::NotJson { name, source })?;
+            let validator = jsonschema::validator_for(&schema)
+                .map_err(|error| SchemaError::Invalid { name, message: error.to_string() })?;
+            compiled.insert(name, (schema, validator));
+        }
+        Ok(Self { compiled })
+    }
+
+    /// The schema as written, for the OpenAPI document.
+    pub fn schema(&self, name: &str) -> Option<&Value> {
+        self.compiled.get(name).map(|(schema, _)| schema)
+    }
+
+    /// Every violation of schema `name` by `instance`, one message each, prefixed with where it
+    /// is (`username: …`, or `body: …` for the object itself).
+    pub fn validate(&self, name: &str, instance: &Value) -> Result<(), Vec<String>> {
+        let Some((_, validator)) = self.compiled.get(name) else {
+            return Err(vec![format!("no schema named {name}")]);
+        };
+        let violations: Vec<String> = validator
+            .iter_errors(instance)
+            .map(|error| {
+                let location = error.instance_path().to_string();
+                let location = location.trim_start_matches('/').replace('/', ".");
+                let location = if location.is_empty() { "body".to_owned() } else { location };
+                format!("{location}: {error}")
+            })
+            .collect();
+        if violations.is_empty() { Ok(()) } else { Err(violations) }
+    }
+
+    /// A query string as a JSON object, each value typed as the schema declares it (integers
+    /// and booleans), so that one schema validates both bodies and queries. A value that does
+    /// not parse stays a string, and the schema then says what is wrong with it. A parameter
+    /// given twice is reported, not silently resolved.
+    pub fn query_as_json(&self, name: &str, query: &str) -> Result<Value, Vec<String>> {
+        let properties = self.schema(name).and_then(|schema| schema.get("properties")).and_then(Value::as_object);
+        let mut object = Map::new();
+        let mut repeated = Vec::new();
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let declared =
+                properties.and_then(|p| p.get(key.as_ref())).and_then(|p| p.get("type")).and_then(Value::as_str);
+            let typed = match declared {
+                Some("integer") => {
+                    value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(value.as_ref()))
+                }
+                Some("boolean") => match value.as_ref() {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    other => Value::from(other),
+                },
+                _ => Value::from(value.as_ref()),
+            };
+            if object.insert(key.to_string(), typed).is_some() {
+                repeated.push(format!("{key}: given more than once"));
+            }
+        }
+        if repeated.is_empty() { Ok(Value::Object(object)) } else { Err(repeated) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn every_schema_compiles() {
+        assert!(Schemas::load().is_ok());
+    }
+
+    #[test]
+    fn every_violation_is_listed_with_where_it_is() {
+        let schemas = Schemas::load().unwrap();
+        let body = json!({ "username": "a b", "password": "short", "isAdmin": true });
+
+        let violations = schemas.validate("register-request", &body).unwrap_err();
+
+        let locations: Vec<&str> = violations.iter().map(|v| v.split(':').next().unwrap()).collect();
+        assert!(locations.contains(&"username"), "{violations:#?}");
+        assert!(locations.contains(&"password"), "{violations:#?}");
+        assert!(violations.iter().any(|v| v.starts_with("body:") && v.contains("isAdmin")), "{violations:#?}");
+        assert!(violations.iter().any(|v| v.contains("firstName")), "missing fields are named: {violations:#?}");
+    }
+
+    #[test]
+    fn query_values_take_the_type_the_schema_declares() {
+        let schemas = Schemas::load().unwrap();
+
+        let query = schemas.query_as_json("job-search", "title=dev%25&minSalary=100&hasEquity=true").unwrap();
+        let bad = schemas.query_as_json("job-search", "minSalary=lots&hasEquity=yes").unwrap();
+
+        assert_eq!(query, json!({ "title": "dev%", "minSalary": 100, "hasEquity": true }));
+        assert_eq!(bad, json!({ "minSalary": "lots", "hasEquity": "yes" }));
+        assert_eq!(schemas.validate("job-search", &bad).unwrap_err().len(), 2);
+    }
+
+    #[test]
+    fn a_repeated_query_parameter_is_an_error() {
+        let schemas = Schemas::load().unwrap();
+        assert_eq!(
+            schemas.query_as_json("job-search", "title=a&title=b").unwrap_err(),
+            ["title: given more than once"]
+        );
+    }
+}
