@@ -12,6 +12,33 @@ use auth::token::TokenSettings;
 use rand::RngCore;
 use url::Url;
 
+/// Every variable the server reads; `.env.example` documents each (a test checks both ways).
+pub const VARIABLES: [&str; 23] = [
+    "APP_ENV",
+    "BIND_ADDR",
+    "DATABASE_URL",
+    "PUBLIC_URL",
+    "JWT_ALGORITHM",
+    "JWT_SECRET",
+    "JWT_KEY_ID",
+    "JWT_PRIVATE_KEY_FILE",
+    "JWT_PUBLIC_KEY_FILES",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "ACCESS_TOKEN_TTL",
+    "REFRESH_TOKEN_TTL",
+    "JWT_LEEWAY",
+    "PWNED_PASSWORDS_URL",
+    "PWNED_PASSWORDS_TIMEOUT",
+    "PWNED_PASSWORDS_ON_FAILURE",
+    "REQUEST_TIMEOUT",
+    "BODY_LIMIT_BYTES",
+    "LOG_FORMAT",
+    "RUST_LOG",
+    "JOBBOARD_ADMIN_PASSWORD",
+    "JOBBOARD_ADMIN_EMAIL",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
     Development,
@@ -403,6 +430,31 @@ mod tests {
         .unwrap();
         let check = config.breach_check.unwrap();
         assert_eq!((check.url.as_str(), check.policy), ("https://api.pwnedpasswords.com/", FailurePolicy::FailClosed));
+    }
+
+    #[test]
+    fn every_variable_read_is_documented_in_env_example_and_listed() {
+        let example = include_str!("../../../.env.example");
+        let read = std::cell::RefCell::new(Vec::new());
+        let _ = Config::from_lookup(
+            |name| {
+                read.borrow_mut().push(name.to_owned());
+                match name {
+                    "JWT_ALGORITHM" => Some("EdDSA".into()),
+                    "PWNED_PASSWORDS_URL" => Some("https://x.example".into()),
+                    _ => None,
+                }
+            },
+            |_| Err("not read in this test".into()),
+        );
+        let read = read.into_inner();
+        for name in &read {
+            assert!(VARIABLES.contains(&name.as_str()), "{name} is read but not in VARIABLES");
+        }
+        for name in VARIABLES {
+            let documented = example.lines().any(|line| line.trim_start_matches("# ").starts_with(&format!("{name}=")));
+            assert!(documented, "{name} is not documented in .env.example");
+        }
     }
 
     #[test]

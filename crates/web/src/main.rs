@@ -92,7 +92,10 @@ async fn create_admin(config: Config, username: &str, email: Option<&str>) -> an
         password,
         first_name: "Admin".into(),
         last_name: username.to_owned(),
-        email: email.map_or_else(|| format!("{username}@jobboard.invalid"), str::to_owned),
+        email: email
+            .map(str::to_owned)
+            .or_else(|| std::env::var("JOBBOARD_ADMIN_EMAIL").ok())
+            .unwrap_or_else(|| format!("{username}@jobboard.invalid")),
     };
     let user = domain::accounts::create_account(state.accounts(), registration, domain::user::Role::Admin)
         .await

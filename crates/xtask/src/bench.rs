@@ -14,7 +14,8 @@ pub async fn run(name: &str) -> Result<()> {
         "db-setup" => db_setup().await,
         "db-isolation" => db_isolation().await,
         "auth" => criterion("auth").await,
-        other => bail!("unknown benchmark `{other}` (benchmarks: db-setup, db-isolation, auth)"),
+        "login-timing" => login_timing().await,
+        other => bail!("unknown benchmark `{other}` (benchmarks: db-setup, db-isolation, auth, login-timing)"),
     }
 }
 
@@ -24,6 +25,70 @@ async fn criterion(package: &str) -> Result<()> {
     if !status.success() {
         bail!("cargo bench -p {package} failed ({status})");
     }
+    Ok(())
+}
+
+/// Whether the time of a failed login tells an unknown username from a wrong password. The
+/// server runs as `cargo run` does (production argon2id cost, memory store) with the login
+/// throttle lifted; the two kinds of attempt alternate so drift affects both alike.
+async fn login_timing() -> Result<()> {
+    const ATTEMPTS: usize = 200;
+    let config = web::config::Config::from_lookup(|_| None, |_| Err("no files".into()))
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let (mut state, demo) = web::startup::build_state(&config).await?;
+    let unlimited = auth::throttle::ThrottlePolicy {
+        window_seconds: 1,
+        max_failures_per_username: usize::MAX,
+        max_failures_per_client: usize::MAX,
+    };
+    state.throttle = std::sync::Arc::new(auth::throttle::LoginThrottle::new(
+        unlimited,
+        std::sync::Arc::new(auth::clock::SystemClock),
+    ));
+    let app = testkit::app::serve_router(web::app(state)).await;
+    let known = demo.first().map(|account| account.username.clone()).unwrap_or_else(|| "demo".into());
+    let http = testkit::app::http_client();
+    let url = app.url("/auth/token");
+    let attempt = |username: String| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let body = serde_json::json!({ "username": username, "password": "not the password" });
+            let started = Instant::now();
+            let response = http.post(url).json(&body).send().await?;
+            let elapsed = started.elapsed();
+            anyhow::ensure!(response.status() == 401, "expected 401, got {}", response.status());
+            Ok::<_, anyhow::Error>((elapsed, response.text().await?))
+        }
+    };
+    // Warm up: the first argon2 allocations and connections are not what is measured.
+    for _ in 0..5 {
+        attempt(known.clone()).await?;
+    }
+    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+    for index in 0..ATTEMPTS {
+        let (unknown_time, unknown_body) = attempt(format!("nobody{index}")).await?;
+        let (wrong_time, wrong_body) = attempt(known.clone()).await?;
+        anyhow::ensure!(unknown_body == wrong_body, "the answers differ: {unknown_body} / {wrong_body}");
+        unknown.push(unknown_time);
+        wrong.push(wrong_time);
+    }
+    let mean = |samples: &[Duration]| samples.iter().sum::<Duration>() / u32::try_from(samples.len()).unwrap_or(1);
+    let (unknown_mean, wrong_mean) = (mean(&unknown), mean(&wrong));
+    println!("{ATTEMPTS} attempts each, identical 401 bodies\n");
+    println!("{:<44} {:>4} {:>9} {:>9} {:>9}", "", "n", "mean", "p95", "max");
+    for (label, samples, mean) in
+        [("unknown username", &mut unknown, unknown_mean), ("wrong password", &mut wrong, wrong_mean)]
+    {
+        samples.sort();
+        println!(
+            "{label:<44} {:>4} {:>6.1} ms {:>6.1} ms {:>6.1} ms",
+            samples.len(),
+            mean.as_secs_f64() * 1000.0,
+            percentile(samples, 95.0).as_secs_f64() * 1000.0,
+            percentile(samples, 100.0).as_secs_f64() * 1000.0
+        );
+    }
+    println!("\nunknown / wrong mean ratio: {:.3}", unknown_mean.as_secs_f64() / wrong_mean.as_secs_f64());
     Ok(())
 }
 

@@ -35,6 +35,7 @@ commands:
   bench db-setup        measure container start-up and per-test database creation
   bench db-isolation    compare per-test isolation: template clone, create + migrate, rolled-back transaction
   bench auth            criterion: token signing and verification per algorithm, argon2id at OWASP cost
+  bench login-timing    failed-login latency: unknown username vs wrong password (200 each)
   report DIR...         merge the summaries found under DIRs (one per CI job) into target/pyramid/
 ";
 
