@@ -229,6 +229,19 @@ impl TestApp {
         let response = self.register(user).await;
         token_of(response, StatusCode::CREATED).await
     }
+
+    /// Registers `user`, makes them an admin in the database (no API can), and returns a token
+    /// from a fresh login. Postgres-backed apps only.
+    pub async fn registered_admin(&self, user: &UserFixture) -> String {
+        self.registered(user).await;
+        let database = self.database.as_ref().expect("an admin is promoted in the database: use a Postgres-backed app");
+        sqlx::query("UPDATE users SET is_admin = true WHERE username = $1")
+            .bind(&user.username)
+            .execute(database.pool())
+            .await
+            .expect("promoting the admin");
+        token_of(self.request_token(user).await, StatusCode::OK).await
+    }
 }
 
 /// A router served on a real socket (port 0) until the returned handle is dropped.

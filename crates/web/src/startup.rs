@@ -9,10 +9,11 @@ use anyhow::Context;
 use auth::breach::{BreachCheck, NoBreachCheck, PwnedPasswords};
 use auth::clock::SystemClock;
 use auth::password::{Argon2Cost, Argon2Passwords};
-use auth::sessions::InMemorySessions;
+use auth::sessions::{InMemorySessions, SessionStore};
 use auth::throttle::{LoginThrottle, ThrottlePolicy};
 use auth::token::TokenService;
 use domain::accounts::{self, Registration};
+use domain::ports::{CompanyRepository, JobRepository, UserRepository};
 use domain::user::Role;
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -23,7 +24,7 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::passwords::{Argon2Hasher, BreachAdapter};
 use crate::schemas::Schemas;
-use crate::state::{AlwaysReady, AppState, HttpSettings};
+use crate::state::{AlwaysReady, AppState, HttpSettings, Readiness};
 
 /// An account created at start-up for trying the app without registering.
 #[derive(Debug, Clone)]
@@ -42,48 +43,53 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
         None => Arc::new(NoBreachCheck),
     };
     let clock = Arc::new(SystemClock);
-    let mut state = AppState {
-        users: Arc::new(MemoryStore::new()),
-        companies: Arc::new(MemoryStore::new()),
-        jobs: Arc::new(MemoryStore::new()),
-        sessions: Arc::new(InMemorySessions::new()),
-        passwords,
-        breaches: Arc::new(BreachAdapter(breach)),
-        readiness: Arc::new(AlwaysReady),
-        tokens: Arc::new(TokenService::new(config.keys.clone(), config.tokens.clone(), clock.clone())),
-        throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock)),
-        schemas: Arc::new(Schemas::load()?),
-        events: tokio::sync::broadcast::channel(64).0,
-        http: HttpSettings {
-            request_timeout: config.request_timeout,
-            body_limit_bytes: config.body_limit_bytes,
-            ..HttpSettings::for_origin(&config.public_origin())
-        },
+    let http = HttpSettings {
+        request_timeout: config.request_timeout,
+        body_limit_bytes: config.body_limit_bytes,
+        ..HttpSettings::for_origin(&config.public_origin())
     };
-    match &config.database_url {
+    let (users, companies, jobs, sessions, readiness): Stores = match &config.database_url {
         Some(url) => {
             let store = Arc::new(PgStore::connect_and_migrate(url).await.context("connecting to DATABASE_URL")?);
-            state.users = store.clone();
-            state.companies = store.clone();
-            state.jobs = store.clone();
-            state.sessions = store.clone();
-            state.readiness = store;
-            Ok((state, Vec::new()))
+            (store.clone(), store.clone(), store.clone(), store.clone(), store)
         }
         None => {
             let store = Arc::new(MemoryStore::new());
             store.seed_demo_catalog().await?;
-            state.users = store.clone();
-            state.companies = store.clone();
-            state.jobs = store;
-            let demo_accounts = vec![
-                seed_demo_account(&state, "demo", Role::User).await?,
-                seed_demo_account(&state, "admin", Role::Admin).await?,
-            ];
-            Ok((state, demo_accounts))
+            (store.clone(), store.clone(), store, Arc::new(InMemorySessions::new()), Arc::new(AlwaysReady))
         }
-    }
+    };
+    let state = AppState {
+        users,
+        companies,
+        jobs,
+        sessions,
+        passwords,
+        breaches: Arc::new(BreachAdapter(breach)),
+        readiness,
+        tokens: Arc::new(TokenService::new(config.keys.clone(), config.tokens.clone(), clock.clone())),
+        throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock)),
+        schemas: Arc::new(Schemas::load()?),
+        events: tokio::sync::broadcast::channel(64).0,
+        http,
+    };
+    let demo_accounts = match config.database_url {
+        Some(_) => Vec::new(),
+        None => vec![
+            seed_demo_account(&state, "demo", Role::User).await?,
+            seed_demo_account(&state, "admin", Role::Admin).await?,
+        ],
+    };
+    Ok((state, demo_accounts))
 }
+
+type Stores = (
+    Arc<dyn UserRepository>,
+    Arc<dyn CompanyRepository>,
+    Arc<dyn JobRepository>,
+    Arc<dyn SessionStore>,
+    Arc<dyn Readiness>,
+);
 
 async fn seed_demo_account(state: &AppState, username: &str, role: Role) -> anyhow::Result<DemoAccount> {
     // Random per run: a demo server reachable from elsewhere must not have a well-known password.

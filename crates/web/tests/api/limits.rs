@@ -4,7 +4,6 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testkit::TestApp;
-use testkit::app::token_of;
 use testkit::fixtures::a_user;
 
 /// (what, method, path, body, expected status). Every username, handle and name is unique, so
@@ -83,12 +82,7 @@ fn cases() -> Vec<(String, &'static str, String, Value, StatusCode)> {
 #[tokio::test]
 async fn every_limit_is_accepted_and_one_past_it_is_a_400_never_a_500() {
     let app = TestApp::with_postgres().await;
-    app.registered(&a_user().named("root")).await;
-    sqlx::query("UPDATE users SET is_admin = true WHERE username = 'root'")
-        .execute(app.database().unwrap().pool())
-        .await
-        .unwrap();
-    let admin = token_of(app.request_token(&a_user().named("root")).await, StatusCode::OK).await;
+    let admin = app.registered_admin(&a_user().named("root")).await;
     let http = testkit::app::http_client();
     let setup = json!({ "handle": "limits", "name": "Limits", "description": "" });
     http.post(app.url("/companies")).bearer_auth(&admin).json(&setup).send().await.unwrap();

@@ -1,10 +1,8 @@
 //! `/ws` on a real socket: the upgrade, who may open it, and what each caller is told.
 
 use futures_util::StreamExt;
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testkit::TestApp;
-use testkit::app::token_of;
 use testkit::fixtures::a_user;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -40,12 +38,7 @@ async fn next_message(
 #[tokio::test]
 async fn a_posted_job_reaches_every_open_feed_and_applications_reach_admins_only() {
     let app = TestApp::with_postgres().await;
-    app.registered(&a_user().named("root")).await;
-    sqlx::query("UPDATE users SET is_admin = true WHERE username = 'root'")
-        .execute(app.database().unwrap().pool())
-        .await
-        .unwrap();
-    let admin = token_of(app.request_token(&a_user().named("root")).await, StatusCode::OK).await;
+    let admin = app.registered_admin(&a_user().named("root")).await;
     let user = app.registered(&a_user()).await;
     let mut admin_feed = open_feed(&app, &admin, None).await.unwrap();
     let mut user_feed = open_feed(&app, &user, None).await.unwrap();

@@ -97,13 +97,13 @@ async fn a_deleted_users_token_is_refused() {
 #[tokio::test]
 async fn a_demoted_admin_loses_admin_rights_on_the_next_request() {
     let app = TestApp::with_postgres().await;
-    app.registered(&a_user()).await;
-    let database = app.database().unwrap();
-    sqlx::query("UPDATE users SET is_admin = true WHERE username = 'ada'").execute(database.pool()).await.unwrap();
-    let token = testkit::app::token_of(app.request_token(&a_user()).await, StatusCode::OK).await;
+    let token = app.registered_admin(&a_user()).await;
     assert_eq!(app.get("/users", Some(&token)).await.status(), StatusCode::OK);
 
-    sqlx::query("UPDATE users SET is_admin = false WHERE username = 'ada'").execute(database.pool()).await.unwrap();
+    sqlx::query("UPDATE users SET is_admin = false WHERE username = 'ada'")
+        .execute(app.database().unwrap().pool())
+        .await
+        .unwrap();
 
     assert_eq!(
         app.get("/users", Some(&token)).await.status(),
