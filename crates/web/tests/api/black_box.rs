@@ -129,6 +129,7 @@ async fn no_secret_ever_reaches_the_logs() {
 
     let logs = app.process().logs();
     assert!(logs.contains("started processing request"), "the log is verbose: {logs}");
+    assert!(logs.contains("request_id="), "every request's lines carry its id: {logs}");
     for secret in [SECRET, &a_user().password, "a wrong password", &token] {
         assert!(!logs.contains(secret), "{secret:?} was logged");
     }
