@@ -143,6 +143,7 @@ pub async fn wait_until_accepting(url: &str) -> Result<()> {
                 return Err(anyhow!(error).context(format!("Postgres at {url} did not accept connections in 30 s")));
             }
             Err(_) => {
+                // The probe's backoff: the condition waited for is the successful query above.
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_millis(200));
             }
