@@ -21,7 +21,7 @@ pub async fn run(name: &str) -> Result<()> {
 
 /// A crate's criterion benchmarks, in the optimised `bench` profile.
 async fn criterion(package: &str) -> Result<()> {
-    let status = tokio::process::Command::new("cargo").args(["bench", "--locked", "-p", package]).status().await?;
+    let status = crate::cargo::async_command(["bench", "--locked", "-p", package]).status().await?;
     if !status.success() {
         bail!("cargo bench -p {package} failed ({status})");
     }

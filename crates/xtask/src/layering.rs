@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde::Deserialize;
 
@@ -75,10 +74,8 @@ fn violations(metadata: &Metadata) -> Vec<String> {
 }
 
 fn metadata() -> Metadata {
-    let output = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
-        .output()
-        .unwrap();
+    let output =
+        crate::cargo::command(["metadata", "--format-version", "1", "--no-deps", "--offline"]).output().unwrap();
     assert!(output.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).unwrap()
 }

@@ -12,6 +12,7 @@
 //! Postgres container a test run shares.
 
 mod bench;
+mod cargo;
 #[cfg(test)]
 mod layering;
 mod postgres_image;

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use testkit::postgres::{PostgresServer, URL_ENV};
-use tokio::process::Command;
 
+use crate::cargo;
 use crate::report::{self, LayerResult, RunSummary};
 
 pub const PYRAMID_DIR: &str = "target/pyramid";
@@ -143,8 +143,7 @@ async fn run_layers(layers: &[Layer], summary: &mut RunSummary, postgres: &mut O
 
 /// Builds every test binary once, so that layer times are test times.
 async fn build_tests() -> Result<()> {
-    let status = Command::new("cargo")
-        .args(["nextest", "run", "--workspace", "--locked", "--no-run", "--cargo-quiet"])
+    let status = cargo::async_command(["nextest", "run", "--workspace", "--locked", "--no-run", "--cargo-quiet"])
         .status()
         .await
         .context("running cargo nextest")?;
@@ -157,10 +156,18 @@ async fn build_tests() -> Result<()> {
 async fn run_nextest(layer: Layer, database_url: Option<&str>) -> Result<LayerResult> {
     let filter = layer.filter().context("not a test layer")?;
     let _ = std::fs::remove_file(NEXTEST_JUNIT);
-    let mut command = Command::new("cargo");
-    command
-        .args(["nextest", "run", "--workspace", "--locked", "--cargo-quiet", "--profile", "ci", "-E", filter])
-        .kill_on_drop(true);
+    let mut command = cargo::async_command([
+        "nextest",
+        "run",
+        "--workspace",
+        "--locked",
+        "--cargo-quiet",
+        "--profile",
+        "ci",
+        "-E",
+        filter,
+    ]);
+    command.kill_on_drop(true);
     if let Some(url) = database_url {
         command.env(URL_ENV, url);
     }
@@ -189,7 +196,7 @@ async fn run_lint() -> Result<LayerResult> {
     for (name, args) in checks {
         println!("  cargo {}", args.join(" "));
         let check_started = Instant::now();
-        let output = Command::new("cargo").args(args).stdin(Stdio::null()).output().await?;
+        let output = cargo::async_command(args).stdin(Stdio::null()).output().await?;
         let mut case = if output.status.success() {
             TestCase::new(name, TestCaseStatus::success())
         } else {

@@ -6,6 +6,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use testkit::postgres::{DEFAULT_IMAGE, LOCAL_IMAGE, PostgresServer};
 
+use crate::cargo;
 use crate::postgres_image;
 use crate::runner::Layer;
 
@@ -18,9 +19,13 @@ pub async fn run() -> Result<()> {
     } else {
         println!("✓ Chromium and chromedriver are installed");
     }
-    if !succeeds("cargo", &["nextest", "--version"]) {
+    if !cargo_succeeds(&["nextest", "--version"]) {
         println!("installing cargo-nextest (a few minutes)…");
-        run_command("cargo", &["install", "cargo-nextest", "--locked"])?;
+        let status =
+            cargo::command(["install", "cargo-nextest", "--locked"]).status().context("running cargo install")?;
+        if !status.success() {
+            bail!("`cargo install cargo-nextest --locked` failed ({status})");
+        }
     } else {
         println!("✓ cargo-nextest is installed");
     }
@@ -48,11 +53,11 @@ async fn prepare_postgres_image() -> Result<()> {
 /// Everything `layers` need that this machine lacks, each with the way to get it.
 pub fn missing_prerequisites(layers: &[Layer]) -> Vec<String> {
     let mut missing = Vec::new();
-    if !succeeds("cargo", &["nextest", "--version"]) {
+    if !cargo_succeeds(&["nextest", "--version"]) {
         missing.push("cargo-nextest: `cargo install cargo-nextest --locked`".to_owned());
     }
     if layers.contains(&Layer::Lint)
-        && !(succeeds("cargo", &["fmt", "--version"]) && succeeds("cargo", &["clippy", "--version"]))
+        && !(cargo_succeeds(&["fmt", "--version"]) && cargo_succeeds(&["clippy", "--version"]))
     {
         missing.push("rustfmt and clippy: `rustup component add rustfmt clippy`".to_owned());
     }
@@ -112,14 +117,10 @@ pub fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|output| output.stdout.starts_with(b"0\n"))
 }
 
-fn succeeds(program: &str, args: &[&str]) -> bool {
-    Command::new(program).args(args).output().is_ok_and(|output| output.status.success())
+fn cargo_succeeds(args: &[&str]) -> bool {
+    cargo::command(args).output().is_ok_and(|output| output.status.success())
 }
 
-pub fn run_command(program: &str, args: &[&str]) -> Result<()> {
-    let status = Command::new(program).args(args).status().with_context(|| format!("running {program}"))?;
-    if !status.success() {
-        bail!("`{program} {}` failed ({status})", args.join(" "));
-    }
-    Ok(())
+fn succeeds(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).output().is_ok_and(|output| output.status.success())
 }
