@@ -1,17 +1,48 @@
 //! The one way xtask starts cargo. Every nested cargo command is built here, so that what it
 //! inherits from the `cargo run` that started xtask is decided in one place.
+//!
+//! `cargo run -p xtask` describes xtask to it in environment variables (`CARGO_MANIFEST_DIR`,
+//! `CARGO_PKG_*`, …). A nested cargo that inherits them passes them on to build scripts, and
+//! ring's build script reruns whenever `CARGO_MANIFEST_DIR` changes: ring, rustls, reqwest and
+//! every workspace crate above them were rebuilt at each switch between `cargo build` and
+//! `cargo xtask` (rust-lang/cargo#16134, briansmith/ring#2454). The nested cargo describes
+//! its own packages; it needs none of ours.
 
+use std::ffi::{OsStr, OsString};
 use std::process::Command;
 
-/// `cargo` with `args`, run by the cargo that started xtask (`$CARGO`) when there is one.
+/// Variables cargo sets for the package it builds or runs, beyond the `CARGO_PKG_*` family.
+const PER_PACKAGE: [&str; 9] = [
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_MANIFEST_LINKS",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_NAME",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_RUSTC_CURRENT_DIR",
+    "OUT_DIR",
+];
+
+/// `cargo` with `args`, run by the cargo that started xtask (`$CARGO`, so the same
+/// toolchain) when there is one, without the variables that describe xtask's own package.
 pub fn command<I, S>(args: I) -> Command
 where
     I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
+    S: AsRef<OsStr>,
 {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.args(args);
+    for name in per_package_variables(std::env::vars_os().map(|(name, _)| name)) {
+        command.env_remove(name);
+    }
     command
+}
+
+/// The fixed names, and every `CARGO_PKG_*` among `present` (cargo adds to that family).
+fn per_package_variables(present: impl Iterator<Item = OsString>) -> Vec<OsString> {
+    let metadata = present.filter(|name| name.to_string_lossy().starts_with("CARGO_PKG_"));
+    PER_PACKAGE.iter().map(OsString::from).chain(metadata).collect()
 }
 
 /// The same command for tokio, for the steps the runner must be able to interrupt.
