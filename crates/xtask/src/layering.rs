@@ -106,6 +106,24 @@ fn the_dependency_check_catches_a_domain_that_reaches_for_sqlx_or_web() {
 }
 
 #[test]
+fn the_dependency_check_catches_a_runner_that_depends_on_product_code() {
+    let mut metadata = metadata();
+    let xtask = metadata.packages.iter_mut().find(|package| package.name == "xtask").unwrap();
+    xtask.dependencies.retain(|dependency| dependency.name != "domain");
+    xtask.dependencies.push(Dependency { name: "domain".into(), kind: None });
+
+    let broken = violations(&metadata);
+
+    assert!(
+        broken.contains(
+            &"`xtask` depends on `domain`, but xtask runs the tests: changing product code must not rebuild it"
+                .to_owned()
+        ),
+        "{broken:?}"
+    );
+}
+
+#[test]
 fn every_crate_root_opens_with_a_doc_comment() {
     let metadata = metadata();
     let undocumented: Vec<String> = metadata
