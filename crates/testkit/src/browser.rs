@@ -17,18 +17,9 @@ use fantoccini::{Client, ClientBuilder};
 use futures::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Map, Value, json};
+use testbed::browser::{CHROME_BIN_ENV, INSTALL_HINT, WEBDRIVER_URL_ENV, find_chromedriver};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
-
-/// Use a WebDriver server that is already running instead of starting chromedriver.
-pub const WEBDRIVER_URL_ENV: &str = "WEBDRIVER_URL";
-/// Path of the chromedriver binary, when it is not on `PATH`.
-pub const CHROMEDRIVER_ENV: &str = "CHROMEDRIVER";
-/// Path of the Chrome/Chromium binary, when chromedriver cannot find it.
-pub const CHROME_BIN_ENV: &str = "CHROME_BIN";
-
-const INSTALL_HINT: &str = "install it with `sudo apt-get install chromium chromium-driver` (Debian/Ubuntu) \
-     or run `cargo xtask setup`; or set CHROMEDRIVER / WEBDRIVER_URL";
 
 /// Runs `test` against a fresh browser session; see the module documentation.
 ///
@@ -136,23 +127,6 @@ impl ChromeDriver {
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Ok(Self { url: format!("http://127.0.0.1:{port}"), _process: process })
     }
-}
-
-pub fn find_chromedriver() -> Result<PathBuf> {
-    if let Ok(path) = std::env::var(CHROMEDRIVER_ENV) {
-        return Ok(PathBuf::from(path));
-    }
-    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|path| std::env::split_paths(&path).map(|dir| dir.join("chromedriver")).collect())
-        .unwrap_or_default();
-    // GitHub's Ubuntu runners ship chromedriver here, off the PATH.
-    if let Some(dir) = std::env::var_os("CHROMEWEBDRIVER") {
-        candidates.push(Path::new(&dir).join("chromedriver"));
-    }
-    candidates
-        .into_iter()
-        .find(|candidate| candidate.is_file())
-        .ok_or_else(|| anyhow!("chromedriver not found: {INSTALL_HINT}"))
 }
 
 /// libtest runs each test on a thread named after it (`module::test_name`).

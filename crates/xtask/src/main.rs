@@ -5,11 +5,11 @@
 //!   building it from Debian packages when no registry is reachable.
 //! - `test [LAYER...]`: the pyramid runner: lint → unit → integration → e2e, fastest first,
 //!   stopping at the first red layer, with JUnit per layer and a summary under `target/pyramid/`.
-//! - `bench db-setup`, `bench db-isolation`: what a Postgres container and a per-test database
-//!   cost, and how the template clone compares with the other ways to isolate tests.
+//! - `bench NAME`: measurements, each a bench target of the crate it measures.
 //!
-//! It is tooling, not product: nothing depends on it. It uses `testkit` to start the one
-//! Postgres container a test run shares.
+//! It is tooling, not product: nothing depends on it, and it depends on no product crate, so
+//! that changing product code never rebuilds it. It uses `testbed` to start the one Postgres
+//! container a test run shares.
 
 mod bench;
 mod cargo;
@@ -33,10 +33,7 @@ usage: cargo xtask <command>
 commands:
   setup                 install Chromium, chromedriver and cargo-nextest if missing; prepare the Postgres image
   test [LAYER...]       run the test pyramid (layers: lint unit integration e2e; default: all, in that order)
-  bench db-setup        measure container start-up and per-test database creation
-  bench db-isolation    compare per-test isolation: template clone, create + migrate, rolled-back transaction
-  bench auth            criterion: token signing and verification per algorithm, argon2id at OWASP cost
-  bench login-timing    failed-login latency: unknown username vs wrong password (200 each)
+  bench NAME            run a measurement (see below)
   report DIR...         merge the summaries found under DIRs (one per CI job) into target/pyramid/
 ";
 
@@ -73,7 +70,7 @@ async fn main() -> ExitCode {
     let command = match parse(&args) {
         Ok(command) => command,
         Err(error) => {
-            eprintln!("error: {error}\n\n{USAGE}");
+            eprintln!("error: {error}\n\n{USAGE}\nbenchmarks:\n{}", bench::list());
             return ExitCode::from(2);
         }
     };

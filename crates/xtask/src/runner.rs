@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
-use testkit::postgres::{PostgresServer, URL_ENV};
+use testbed::postgres::{PostgresServer, URL_ENV};
 
 use crate::cargo;
 use crate::report::{self, LayerResult, RunSummary};

@@ -1,10 +1,9 @@
 //! `cargo xtask setup`, and the prerequisite check `cargo xtask test` runs first.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use testkit::postgres::{DEFAULT_IMAGE, LOCAL_IMAGE, PostgresServer};
+use testbed::postgres::{DEFAULT_IMAGE, LOCAL_IMAGE, PostgresServer};
 
 use crate::cargo;
 use crate::postgres_image;
@@ -29,7 +28,7 @@ pub async fn run() -> Result<()> {
     } else {
         println!("✓ cargo-nextest is installed");
     }
-    testkit::docker::ensure_engine()?;
+    testbed::docker::ensure_engine()?;
     prepare_postgres_image().await?;
     let server = PostgresServer::start().await.context("starting the Postgres image as tests will")?;
     println!("✓ {} starts and accepts connections in {} ms", server.image(), server.ready_after().as_millis());
@@ -38,7 +37,7 @@ pub async fn run() -> Result<()> {
 
 /// Present already, pulled, or built from Debian packages when no registry answers.
 async fn prepare_postgres_image() -> Result<()> {
-    if let Ok(image) = testkit::postgres::resolve_image() {
+    if let Ok(image) = testbed::postgres::resolve_image() {
         println!("✓ Postgres image {image} is present");
         return Ok(());
     }
@@ -62,7 +61,7 @@ pub fn missing_prerequisites(layers: &[Layer]) -> Vec<String> {
         missing.push("rustfmt and clippy: `rustup component add rustfmt clippy`".to_owned());
     }
     if layers.iter().any(|layer| layer.needs_postgres())
-        && let Err(error) = testkit::docker::ensure_engine().and_then(|()| testkit::postgres::resolve_image())
+        && let Err(error) = testbed::docker::ensure_engine().and_then(|()| testbed::postgres::resolve_image())
     {
         missing.push(format!("{error:#}"));
     }
@@ -76,19 +75,7 @@ pub fn missing_prerequisites(layers: &[Layer]) -> Vec<String> {
 }
 
 fn has_browser() -> bool {
-    testkit::browser::find_chromedriver().is_ok() && find_chromium().is_some()
-}
-
-fn find_chromium() -> Option<PathBuf> {
-    if let Some(binary) = std::env::var_os("CHROME_BIN") {
-        return Some(PathBuf::from(binary));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| {
-            ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"].map(|name| dir.join(name))
-        })
-        .find(|candidate| candidate.is_file())
+    testbed::browser::is_installed()
 }
 
 /// `apt-get install` as root; otherwise the exact command to run, as an error.
