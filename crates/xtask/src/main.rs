@@ -1,11 +1,12 @@
 //! `cargo xtask`: the project's developer and CI commands, in Rust so they run the same on
 //! every machine (the pattern of rust-analyzer's and cargo's own `xtask`).
 //!
-//! - `setup`: installs what a fresh Debian/Ubuntu machine lacks and prepares the Postgres image,
-//!   building it from Debian packages when no registry is reachable.
 //! - `test [LAYER...]`: the pyramid runner: lint → unit → integration → e2e, fastest first,
-//!   stopping at the first red layer, with JUnit per layer and a summary under `target/pyramid/`.
+//!   stopping at the first red layer, provisioning what the layers need first, with JUnit per
+//!   layer and a summary under `target/pyramid/`.
+//! - `setup`: provisions what every layer needs without running them (a CI image, a laptop).
 //! - `bench NAME`: measurements, each a bench target of the crate it measures.
+//! - `report DIR...`: the pyramid of a CI run, from the summaries of its jobs.
 //!
 //! It is tooling, not product: nothing depends on it, and it depends on no product crate, so
 //! that changing product code never rebuilds it. It uses `testbed` to start the one Postgres
@@ -13,82 +14,100 @@
 
 mod bench;
 mod cargo;
+mod layer;
 #[cfg(test)]
 mod layering;
+mod lint;
+mod lint_tools;
 mod postgres_image;
+mod progress;
+mod provision;
 mod report;
 mod runner;
-mod setup;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use testbed::postgres::PostgresServer;
 
-use crate::runner::Layer;
+use crate::layer::Layer;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
-
-commands:
-  setup                 install Chromium, chromedriver and cargo-nextest if missing; prepare the Postgres image
-  test [LAYER...]       run the test pyramid (layers: lint unit integration e2e; default: all, in that order)
-  bench NAME            run a measurement (see below)
-  report DIR...         merge the summaries found under DIRs (one per CI job) into target/pyramid/
-";
-
-enum Command {
-    Setup,
-    Test(Vec<Layer>),
-    Bench(String),
-    Report(Vec<PathBuf>),
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "Pyramid's developer and CI commands", after_help = bench_help())]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn parse(args: &[String]) -> Result<Command> {
-    match args.split_first() {
-        Some((command, rest)) => match (command.as_str(), rest) {
-            ("setup", []) => Ok(Command::Setup),
-            ("test", layers) => {
-                let layers = if layers.is_empty() {
-                    Layer::ALL.to_vec()
-                } else {
-                    layers.iter().map(|name| Layer::parse(name)).collect::<Result<Vec<_>>>()?
-                };
-                Ok(Command::Test(layers))
-            }
-            ("bench", [name]) => Ok(Command::Bench(name.clone())),
-            ("report", dirs) if !dirs.is_empty() => Ok(Command::Report(dirs.iter().map(PathBuf::from).collect())),
-            _ => bail!("unknown command `{}`", args.join(" ")),
-        },
-        None => bail!("no command given"),
-    }
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the test pyramid, fastest layer first, stopping at the first red one
+    Test {
+        /// Layers to run, in pyramid order whatever the order given [default: all]
+        #[arg(value_enum)]
+        layers: Vec<Layer>,
+        /// Run the tests of this `cargo nextest archive` instead of building them
+        #[arg(long, value_name = "FILE")]
+        archive_file: Option<PathBuf>,
+        /// Run one shard of each layer, e.g. `hash:1/2`
+        #[arg(long, value_name = "SPEC")]
+        partition: Option<String>,
+    },
+    /// Install what every layer needs (Chromium, chromedriver, the Postgres image, the
+    /// linters), without running tests
+    Setup,
+    /// Run a measurement
+    Bench {
+        /// Which one (see the list below)
+        name: String,
+    },
+    /// Merge the summaries found under DIRs (one per CI job) into target/pyramid/
+    Report {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+fn bench_help() -> String {
+    format!("Benchmarks (`cargo xtask bench NAME`):\n{}", bench::list())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match parse(&args) {
-        Ok(command) => command,
-        Err(error) => {
-            eprintln!("error: {error}\n\n{USAGE}\nbenchmarks:\n{}", bench::list());
-            return ExitCode::from(2);
-        }
-    };
-    let root = workspace_root();
-    if let Err(error) = std::env::set_current_dir(&root) {
-        eprintln!("error: cannot enter the workspace at {}: {error}", root.display());
+    let cli = Cli::parse();
+    if let Err(error) = std::env::set_current_dir(workspace_root()) {
+        eprintln!("error: cannot enter the workspace: {error}");
         return ExitCode::FAILURE;
     }
-    let outcome = match command {
-        Command::Setup => setup::run().await.map(|()| ExitCode::SUCCESS),
-        Command::Test(layers) => runner::run(&layers).await,
-        Command::Bench(name) => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
-        Command::Report(dirs) => merge_reports(&dirs),
+    let outcome = match cli.command {
+        Command::Test { mut layers, archive_file, partition } => {
+            if layers.is_empty() {
+                layers = Layer::ALL.to_vec();
+            }
+            layers.sort();
+            layers.dedup();
+            runner::run(&runner::Options { layers, archive: archive_file, partition }).await
+        }
+        Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
+        Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
+        Command::Report { dirs } => merge_reports(&dirs),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
         ExitCode::FAILURE
     })
+}
+
+/// Provisions every layer's needs, then proves the Postgres image starts as tests will start it.
+async fn setup() -> Result<()> {
+    provision::ensure(&Layer::ALL).await?;
+    let server = progress::show("starting the Postgres image as tests will", PostgresServer::start())
+        .await
+        .context("starting the Postgres image as tests will")?;
+    println!("✓ {} starts and accepts connections in {} ms", server.image(), server.ready_after().as_millis());
+    server.stop().await
 }
 
 /// Draws the whole pyramid from the per-layer summaries of separate CI jobs.
@@ -101,7 +120,15 @@ fn merge_reports(dirs: &[PathBuf]) -> Result<ExitCode> {
     Ok(if summary.all_green() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// The workspace root, from this crate's manifest directory (`crates/xtask`).
+/// The workspace this command runs in: the nearest ancestor of the current directory with a
+/// `[workspace]` manifest, else the one xtask was built in.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    let from_cwd = std::env::current_dir().ok().and_then(|cwd| {
+        cwd.ancestors()
+            .find(|dir| std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|toml| toml.contains("[workspace]")))
+            .map(Path::to_path_buf)
+    });
+    from_cwd.unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    })
 }

@@ -10,22 +10,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::setup::{apt_install, is_root};
-
 const SUITE: &str = "bookworm";
 const ENTRYPOINT: &str = include_str!("../postgres-image/docker-entrypoint.sh");
 const WORK_DIR: &str = "target/postgres-image";
 
 pub fn build(tag: &str) -> Result<()> {
-    if !is_root() {
-        bail!(
-            "building the Postgres image needs root (debootstrap): run `sudo -E env \"PATH=$PATH\" cargo xtask setup`, \
-             or set PYRAMID_POSTGRES_IMAGE to an image you have"
-        );
-    }
-    if !Path::new("/usr/sbin/debootstrap").exists() {
-        apt_install(&["debootstrap"])?;
-    }
     let mirror = debian_mirror()?;
     let rootfs = PathBuf::from(WORK_DIR).join("rootfs");
     if rootfs.exists() {
@@ -34,7 +23,7 @@ pub fn build(tag: &str) -> Result<()> {
     fs::create_dir_all(&rootfs)?;
 
     let log = PathBuf::from(WORK_DIR).join("debootstrap.log");
-    println!("debootstrap {SUITE} with postgresql from {mirror} (about a minute; log: {})…", log.display());
+    eprintln!("debootstrap {SUITE} with postgresql from {mirror} (log: {})", log.display());
     let started = Instant::now();
     debootstrap(&rootfs, &mirror, &log)?;
     trim(&rootfs)?;
@@ -45,7 +34,7 @@ pub fn build(tag: &str) -> Result<()> {
 
     import(&rootfs, tag, &bin_dir)?;
     fs::remove_dir_all(&rootfs)?;
-    println!("✓ built {tag} in {:.0} s", started.elapsed().as_secs_f64());
+    eprintln!("✓ built {tag} in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

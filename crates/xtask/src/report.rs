@@ -8,6 +8,8 @@ use anyhow::Result;
 use quick_junit::Report;
 use serde::{Deserialize, Serialize};
 
+use crate::layer::Layer;
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RunSummary {
     pub layers: Vec<LayerResult>,
@@ -27,6 +29,16 @@ pub struct LayerResult {
     pub seconds: f64,
     /// False when the tool itself failed (the tests did not build, nextest crashed).
     pub ran_cleanly: bool,
+    /// The shard this is (`hash:1/2`), when CI split the layer across jobs.
+    #[serde(default)]
+    pub partition: Option<String>,
+    /// How many shards' results this row sums.
+    #[serde(default = "one")]
+    pub shards: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl LayerResult {
@@ -42,7 +54,22 @@ impl LayerResult {
             seconds,
             // A red exit with no failed test means the run itself broke.
             ran_cleanly: exited_ok || failed > 0,
+            partition: None,
+            shards: 1,
         }
+    }
+
+    /// Two shards of one layer as one row: counts add up; the shards ran side by side, so the
+    /// layer took as long as the slowest.
+    fn absorb(&mut self, shard: LayerResult) {
+        self.tests += shard.tests;
+        self.passed += shard.passed;
+        self.failed += shard.failed;
+        self.skipped += shard.skipped;
+        self.seconds = self.seconds.max(shard.seconds);
+        self.ran_cleanly &= shard.ran_cleanly;
+        self.shards += shard.shards;
+        self.partition = None;
     }
 
     pub fn green(&self) -> bool {
@@ -55,16 +82,22 @@ impl LayerResult {
 }
 
 impl RunSummary {
-    /// Several runs' summaries (one per CI job) as one, layers in pyramid order.
+    /// Several runs' summaries (one per CI job) as one, layers in pyramid order, the shards of
+    /// a layer summed into one row.
     pub fn merge(parts: Vec<RunSummary>) -> Self {
         let mut merged = RunSummary::default();
         for part in parts {
-            merged.layers.extend(part.layers);
+            for layer in part.layers {
+                match merged.layers.iter_mut().find(|existing| existing.name == layer.name) {
+                    Some(existing) => existing.absorb(layer),
+                    None => merged.layers.push(layer),
+                }
+            }
             merged.build_seconds += part.build_seconds;
             merged.total_seconds += part.total_seconds;
             merged.postgres_ready_ms = merged.postgres_ready_ms.or(part.postgres_ready_ms);
         }
-        let rank = |name: &str| crate::runner::Layer::ALL.iter().position(|layer| layer.name() == name);
+        let rank = |name: &str| Layer::from_name(name);
         merged.layers.sort_by_key(|layer| rank(&layer.name));
         merged
     }
@@ -96,8 +129,13 @@ const HEADINGS: [&str; 7] = ["layer", "tests", "passed", "failed", "time", "shar
 
 /// One row of the table, formatted, in the order of [`HEADINGS`].
 fn cells(summary: &RunSummary, layer: &LayerResult) -> [String; 7] {
+    let name = match (&layer.partition, layer.shards) {
+        (Some(partition), _) => format!("{} ({partition})", layer.name),
+        (None, 1) => layer.name.clone(),
+        (None, shards) => format!("{} ({shards} shards)", layer.name),
+    };
     [
-        layer.name.clone(),
+        name,
         layer.tests.to_string(),
         layer.passed.to_string(),
         layer.failed.to_string(),
@@ -224,6 +262,8 @@ mod tests {
             skipped: 0,
             seconds: 1.0,
             ran_cleanly: true,
+            partition: None,
+            shards: 1,
         }
     }
 
@@ -265,6 +305,21 @@ mod tests {
         let names: Vec<&str> = merged.layers.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["lint", "unit", "integration", "e2e"]);
         assert_eq!(merged.total_seconds, 8.0);
+    }
+
+    #[test]
+    fn the_shards_of_a_layer_merge_into_one_row_as_long_as_the_slowest() {
+        let shard = |tests, failed, seconds| RunSummary {
+            layers: vec![LayerResult { seconds, ..layer("integration", tests, failed) }],
+            ..RunSummary::default()
+        };
+
+        let merged = RunSummary::merge(vec![shard(95, 0, 12.0), shard(94, 1, 15.0)]);
+
+        let [integration] = merged.layers.as_slice() else { panic!("{:?}", merged.layers) };
+        assert_eq!((integration.tests, integration.passed, integration.failed), (189, 188, 1));
+        assert_eq!((integration.seconds, integration.shards), (15.0, 2));
+        assert_eq!(cells(&merged, integration)[0], "integration (2 shards)");
     }
 
     #[test]

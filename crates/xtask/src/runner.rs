@@ -1,82 +1,39 @@
 //! The pyramid runner: lint → unit → integration → e2e, fastest first, stopping at the first
 //! red layer, so a failing unit test never waits for a browser (the TDD loop).
 //!
-//! Tests run under cargo-nextest, one process per test; layers are nextest filtersets. Before
-//! the first layer that needs Postgres the runner starts the run's one container and hands
-//! its URL to every test in `TEST_DATABASE_URL`; the container is removed at the end, also
-//! when the run fails or is interrupted.
+//! Each test layer is a nextest profile (`.config/nextest.toml`); the runner adds what the
+//! profile cannot: it provisions what the layers need, builds only what the next layer runs,
+//! starts the run's one Postgres container before the first layer that needs it (its URL goes
+//! to every test in `TEST_DATABASE_URL`; the container goes at the end, also when the run
+//! fails or is interrupted), and writes the report.
 
 use std::path::{Path, PathBuf};
-use std::process::{ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::Report;
 use testbed::postgres::{PostgresServer, URL_ENV};
 
-use crate::cargo;
+use crate::layer::{Filters, Layer, build_selection};
 use crate::report::{self, LayerResult, RunSummary};
+use crate::{cargo, lint, progress, provision};
 
 pub const PYRAMID_DIR: &str = "target/pyramid";
-/// Where nextest's `ci` profile writes its JUnit report (`.config/nextest.toml`).
-const NEXTEST_JUNIT: &str = "target/nextest/ci/junit.xml";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layer {
-    Lint,
-    Unit,
-    Integration,
-    E2e,
+/// How `cargo xtask test` was asked to run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub layers: Vec<Layer>,
+    /// Run the tests of a `cargo nextest archive` instead of building them (CI's test jobs).
+    pub archive: Option<PathBuf>,
+    /// Run one shard of each layer (`hash:1/2`), as CI's matrix does.
+    pub partition: Option<String>,
 }
 
-impl Layer {
-    pub const ALL: [Layer; 4] = [Layer::Lint, Layer::Unit, Layer::Integration, Layer::E2e];
-
-    pub fn parse(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|layer| layer.name() == name)
-            .with_context(|| format!("unknown layer `{name}` (layers: lint unit integration e2e)"))
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Layer::Lint => "lint",
-            Layer::Unit => "unit",
-            Layer::Integration => "integration",
-            Layer::E2e => "e2e",
-        }
-    }
-
-    /// The nextest filterset selecting the layer's tests (DESIGN §2).
-    fn filter(self) -> Option<&'static str> {
-        match self {
-            Layer::Lint => None,
-            Layer::Unit => Some("kind(lib) | kind(bin)"),
-            Layer::Integration => Some("kind(test) & !package(e2e)"),
-            Layer::E2e => Some("package(e2e)"),
-        }
-    }
-
-    pub fn needs_postgres(self) -> bool {
-        matches!(self, Layer::Integration | Layer::E2e)
-    }
-
-    pub fn needs_browser(self) -> bool {
-        self == Layer::E2e
-    }
-}
-
-pub async fn run(layers: &[Layer]) -> Result<ExitCode> {
-    let missing = crate::setup::missing_prerequisites(layers);
-    if !missing.is_empty() {
-        eprintln!("Missing prerequisites:");
-        for prerequisite in &missing {
-            eprintln!("  - {prerequisite}");
-        }
-        eprintln!("`cargo xtask setup` installs all of them on Debian/Ubuntu.");
-        return Ok(ExitCode::FAILURE);
-    }
+pub async fn run(options: &Options) -> Result<ExitCode> {
+    let filters = Filters::load(Path::new("."))?;
+    provision::ensure(&options.layers).await?;
     let pyramid_dir = Path::new(PYRAMID_DIR);
     if pyramid_dir.exists() {
         std::fs::remove_dir_all(pyramid_dir)?;
@@ -87,7 +44,7 @@ pub async fn run(layers: &[Layer]) -> Result<ExitCode> {
     let mut summary = RunSummary::default();
     let mut postgres: Option<PostgresServer> = None;
     let outcome = tokio::select! {
-        outcome = run_layers(layers, &mut summary, &mut postgres) => outcome,
+        outcome = run_layers(options, &filters, &mut summary, &mut postgres) => outcome,
         () = interrupted() => Err(anyhow::anyhow!("interrupted")),
     };
     // Whatever happened above, the container goes.
@@ -101,35 +58,40 @@ pub async fn run(layers: &[Layer]) -> Result<ExitCode> {
     Ok(if summary.all_green() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-async fn run_layers(layers: &[Layer], summary: &mut RunSummary, postgres: &mut Option<PostgresServer>) -> Result<()> {
-    let mut built = false;
-    for (index, &layer) in layers.iter().enumerate() {
-        println!("\n▶ [{}/{}] {}", index + 1, layers.len(), layer.name());
-        if layer.filter().is_some() && !built {
-            let build = Instant::now();
-            build_tests().await?;
-            summary.build_seconds = build.elapsed().as_secs_f64();
-            built = true;
-        }
-        if layer.needs_postgres() && postgres.is_none() {
-            let server = PostgresServer::start().await?;
-            println!(
-                "  Postgres ready: {} ms from container request to first query ({}, {})",
-                server.ready_after().as_millis(),
-                server.image(),
-                &server.container_id()[..12]
-            );
-            summary.postgres_ready_ms = Some(server.ready_after().as_millis());
-            *postgres = Some(server);
-        }
-        if layer.needs_browser() {
-            // Screenshots of this run's failures only.
-            let _ = std::fs::remove_dir_all("target/e2e-artifacts");
-        }
-        let database_url = postgres.as_ref().map(|server| server.url().to_owned());
-        let result = match layer {
-            Layer::Lint => run_lint().await?,
-            _ => run_nextest(layer, database_url.as_deref()).await?,
+async fn run_layers(
+    options: &Options,
+    filters: &Filters,
+    summary: &mut RunSummary,
+    postgres: &mut Option<PostgresServer>,
+) -> Result<()> {
+    for (index, &layer) in options.layers.iter().enumerate() {
+        println!("\n▶ [{}/{}] {}", index + 1, options.layers.len(), layer.name());
+        let result = if layer == Layer::Lint {
+            run_lint().await?
+        } else {
+            let selection = build_selection(filters.of(layer)?);
+            if options.archive.is_none() {
+                let build = Instant::now();
+                build_tests(layer, &selection).await?;
+                summary.build_seconds += build.elapsed().as_secs_f64();
+            }
+            if layer.needs_postgres() && postgres.is_none() {
+                let server = progress::show("starting the run's Postgres container", PostgresServer::start()).await?;
+                println!(
+                    "  Postgres ready: {} ms from container request to first query ({}, {})",
+                    server.ready_after().as_millis(),
+                    server.image(),
+                    &server.container_id()[..12]
+                );
+                summary.postgres_ready_ms = Some(server.ready_after().as_millis());
+                *postgres = Some(server);
+            }
+            if layer.needs_browser() {
+                // Screenshots of this run's failures only.
+                let _ = std::fs::remove_dir_all("target/e2e-artifacts");
+            }
+            let database_url = postgres.as_ref().map(|server| server.url().to_owned());
+            run_nextest(layer, &selection, options, database_url.as_deref()).await?
         };
         let green = result.green();
         summary.layers.push(result);
@@ -141,81 +103,61 @@ async fn run_layers(layers: &[Layer], summary: &mut RunSummary, postgres: &mut O
     Ok(())
 }
 
-/// Builds every test binary once, so that layer times are test times.
-async fn build_tests() -> Result<()> {
-    let status = cargo::async_command(["nextest", "run", "--workspace", "--locked", "--no-run", "--cargo-quiet"])
-        .status()
-        .await
-        .context("running cargo nextest")?;
+/// Builds the layer's test binaries, with cargo's progress on screen, so that the layer's
+/// time is its tests' time.
+async fn build_tests(layer: Layer, selection: &[&str]) -> Result<()> {
+    let profile = layer.nextest_profile().context("not a test layer")?;
+    let mut command = cargo::async_command(["nextest", "run", "--no-run", "--locked", "--profile", profile]);
+    let status = command.args(selection).status().await.context("running cargo nextest")?;
     if !status.success() {
-        bail!("the tests do not build");
+        bail!("the {} tests do not build", layer.name());
     }
     Ok(())
 }
 
-async fn run_nextest(layer: Layer, database_url: Option<&str>) -> Result<LayerResult> {
-    let filter = layer.filter().context("not a test layer")?;
-    let _ = std::fs::remove_file(NEXTEST_JUNIT);
-    let mut command = cargo::async_command([
-        "nextest",
-        "run",
-        "--workspace",
-        "--locked",
-        "--cargo-quiet",
-        "--profile",
-        "ci",
-        "-E",
-        filter,
-    ]);
-    command.kill_on_drop(true);
+async fn run_nextest(
+    layer: Layer,
+    selection: &[&str],
+    options: &Options,
+    database_url: Option<&str>,
+) -> Result<LayerResult> {
+    let profile = layer.nextest_profile().context("not a test layer")?;
+    let junit = PathBuf::from("target/nextest").join(profile).join("junit.xml");
+    let _ = std::fs::remove_file(&junit);
+    let mut command = cargo::async_command(["nextest", "run", "--profile", profile]);
+    match &options.archive {
+        Some(archive) => command.arg("--archive-file").arg(archive).args(["--workspace-remap", "."]),
+        // Built already: only the test run's own output.
+        None => command.args(["--locked", "--cargo-quiet"]).args(selection),
+    };
+    if let Some(partition) = &options.partition {
+        // A shard may hold no test of a small layer.
+        command.args(["--partition", partition, "--no-tests", "warn"]);
+    }
     if let Some(url) = database_url {
         command.env(URL_ENV, url);
     }
+    command.kill_on_drop(true);
     let started = Instant::now();
     let status = command.status().await.context("running cargo nextest")?;
     let seconds = started.elapsed().as_secs_f64();
-    let junit = PathBuf::from(PYRAMID_DIR).join(format!("{}.junit.xml", layer.name()));
-    let counts = match std::fs::read_to_string(NEXTEST_JUNIT) {
+    let report = match std::fs::read_to_string(&junit) {
         Ok(xml) => {
-            std::fs::write(&junit, &xml)?;
+            std::fs::write(Path::new(PYRAMID_DIR).join(format!("{}.junit.xml", layer.name())), &xml)?;
             Some(Report::deserialize_from_str(&xml).context("reading nextest's JUnit report")?)
         }
         Err(_) => None,
     };
-    Ok(LayerResult::from_report(layer.name(), counts.as_ref(), seconds, status.success()))
+    let mut result = LayerResult::from_report(layer.name(), report.as_ref(), seconds, status.success());
+    result.partition.clone_from(&options.partition);
+    Ok(result)
 }
 
-/// `cargo fmt --check` and `cargo clippy -D warnings`, reported as a JUnit suite of two checks.
 async fn run_lint() -> Result<LayerResult> {
-    let checks: [(&str, &[&str]); 2] = [
-        ("fmt", &["fmt", "--all", "--", "--check"]),
-        ("clippy", &["clippy", "--workspace", "--all-targets", "--locked", "--quiet", "--", "-D", "warnings"]),
-    ];
     let started = Instant::now();
-    let mut suite = TestSuite::new("lint");
-    for (name, args) in checks {
-        println!("  cargo {}", args.join(" "));
-        let check_started = Instant::now();
-        let output = cargo::async_command(args).stdin(Stdio::null()).output().await?;
-        let mut case = if output.status.success() {
-            TestCase::new(name, TestCaseStatus::success())
-        } else {
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            let text =
-                format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-            print!("{text}");
-            status.set_description(text);
-            TestCase::new(name, status)
-        };
-        case.set_time(check_started.elapsed());
-        suite.add_test_case(case);
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    suite.set_time(Duration::from_secs_f64(seconds));
-    let mut report = Report::new("lint");
-    report.add_test_suite(suite);
+    let report = lint::run().await?;
     std::fs::write(Path::new(PYRAMID_DIR).join("lint.junit.xml"), report.to_string()?)?;
-    Ok(LayerResult::from_report("lint", Some(&report), seconds, true))
+    Ok(LayerResult::from_report("lint", Some(&report), started.elapsed().as_secs_f64(), true))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

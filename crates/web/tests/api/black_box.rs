@@ -8,11 +8,16 @@ use testkit::fixtures::a_user;
 use testkit::{TestApp, TestDatabase};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_jobboard");
+/// The binary under test. nextest says where it is at run time, which is also right when the
+/// tests run from an archive built on another machine (CI's build-once pipeline); `cargo test`
+/// only says it at compile time.
+fn binary() -> String {
+    std::env::var("NEXTEST_BIN_EXE_jobboard").unwrap_or_else(|_| env!("CARGO_BIN_EXE_jobboard").to_owned())
+}
 const SECRET: &str = "black-box-test-secret-of-32-bytes!";
 
 async fn jobboard() -> TestApp {
-    TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET)]).await
+    TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET)]).await
 }
 
 #[tokio::test]
@@ -53,11 +58,11 @@ async fn an_admin_made_by_create_admin_posts_a_company_and_a_job_and_a_user_appl
     let database = TestDatabase::new().await;
     let env = [("DATABASE_URL", database.url()), ("JWT_SECRET", SECRET)];
 
-    let created = run_binary(BINARY, &["create-admin", "root"], &env, "a long admin passphrase\n").await;
+    let created = run_binary(&binary(), &["create-admin", "root"], &env, "a long admin passphrase\n").await;
 
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     assert_eq!(String::from_utf8_lossy(&created.stdout).trim(), "created admin root");
-    let app = TestApp::binary_over(BINARY, database, &[("JWT_SECRET", SECRET)]).await;
+    let app = TestApp::binary_over(&binary(), database, &[("JWT_SECRET", SECRET)]).await;
     let http = testkit::app::http_client();
     let admin = token_of(
         app.post_json("/auth/token", &json!({ "username": "root", "password": "a long admin passphrase" })).await,
@@ -95,7 +100,8 @@ async fn an_admin_made_by_create_admin_posts_a_company_and_a_job_and_a_user_appl
 #[tokio::test]
 async fn sigterm_lets_a_request_already_in_flight_finish_with_success() {
     let mut app =
-        TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET), ("RUST_LOG", "info,tower_http=debug")]).await;
+        TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET), ("RUST_LOG", "info,tower_http=debug")])
+            .await;
     let body = a_user().registration().to_string();
     let (first, rest) = body.split_at(20);
     let mut connection = tokio::net::TcpStream::connect(app.address).await.unwrap();
@@ -119,7 +125,7 @@ async fn sigterm_lets_a_request_already_in_flight_finish_with_success() {
 
 #[tokio::test]
 async fn no_secret_ever_reaches_the_logs() {
-    let mut app = TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET), ("RUST_LOG", "debug")]).await;
+    let mut app = TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET), ("RUST_LOG", "debug")]).await;
     let token = app.registered(&a_user()).await;
     app.request_token(&a_user().with_password("a wrong password")).await;
     app.get("/users/ada", Some(&token)).await;
@@ -138,7 +144,7 @@ async fn no_secret_ever_reaches_the_logs() {
 #[tokio::test]
 async fn an_invalid_configuration_is_reported_whole_before_anything_starts() {
     let output = run_binary(
-        BINARY,
+        &binary(),
         &[],
         &[("APP_ENV", "production"), ("BIND_ADDR", "nowhere"), ("ACCESS_TOKEN_TTL", "soon"), ("JWT_SECRET", "short")],
         "",
@@ -155,7 +161,7 @@ async fn an_invalid_configuration_is_reported_whole_before_anything_starts() {
 
 #[tokio::test]
 async fn production_logs_are_json_lines() {
-    let mut app = TestApp::binary_with_postgres(BINARY, &[("JWT_SECRET", SECRET), ("APP_ENV", "production")]).await;
+    let mut app = TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET), ("APP_ENV", "production")]).await;
     app.get("/healthz", None).await;
     app.process().terminate();
     app.process().wait_for_exit().await;

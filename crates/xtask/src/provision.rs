@@ -1,0 +1,250 @@
+//! What each layer needs from the machine, and getting it: `cargo xtask test` provisions what
+//! its layers lack before it runs them, so a fresh Debian/Ubuntu machine needs no other step.
+//!
+//! Tools that install for this user or into `target/` (cargo-nextest, cargo-deny, the
+//! workflow linters) are always installed. What needs root (apt packages, building the
+//! Postgres image) is installed when running as root, or in CI with passwordless sudo;
+//! otherwise the run stops before any test, printing the exact commands.
+
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+
+use anyhow::{Context, Result, bail};
+use testbed::postgres::{DEFAULT_IMAGE, LOCAL_IMAGE};
+
+use crate::layer::Layer;
+use crate::{cargo, lint_tools, postgres_image, progress};
+
+/// Something a layer needs that a machine may lack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Nextest,
+    RustComponents,
+    LintTools,
+    CargoDeny,
+    DockerEngine,
+    PostgresImage,
+    Browser,
+}
+
+/// What this process may do to the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privilege {
+    Root,
+    /// In CI, with `sudo` that asks for no password (GitHub's runners).
+    Sudo,
+    User,
+}
+
+impl Privilege {
+    pub fn detect() -> Self {
+        if is_root() {
+            Privilege::Root
+        } else if std::env::var("CI").is_ok_and(|value| value == "true")
+            && Command::new("sudo").args(["-n", "true"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+        {
+            Privilege::Sudo
+        } else {
+            Privilege::User
+        }
+    }
+}
+
+/// How a need ended up: met, or left to the user with the commands that meet it.
+pub enum Outcome {
+    Met,
+    Manual(String),
+}
+
+impl Need {
+    /// Everything `layers` need, in the order they are provided.
+    pub fn of(layers: &[Layer]) -> Vec<Need> {
+        let mut needs = vec![];
+        let any_tests = layers.iter().any(|layer| layer.nextest_profile().is_some());
+        if any_tests {
+            needs.push(Need::Nextest);
+        }
+        if layers.contains(&Layer::Lint) {
+            needs.extend([Need::RustComponents, Need::LintTools, Need::CargoDeny]);
+        }
+        if layers.iter().any(|layer| layer.needs_postgres()) {
+            needs.extend([Need::DockerEngine, Need::PostgresImage]);
+        }
+        if layers.iter().any(|layer| layer.needs_browser()) {
+            needs.push(Need::Browser);
+        }
+        needs
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Need::Nextest => "cargo-nextest",
+            Need::RustComponents => "rustfmt and clippy",
+            Need::LintTools => "actionlint, zizmor and shellcheck",
+            Need::CargoDeny => "cargo-deny",
+            Need::DockerEngine => "a running Docker engine",
+            Need::PostgresImage => "a Postgres image",
+            Need::Browser => "Chromium and chromedriver",
+        }
+    }
+
+    fn is_met(self) -> bool {
+        match self {
+            Need::Nextest => cargo_succeeds(&["nextest", "--version"]),
+            Need::RustComponents => cargo_succeeds(&["fmt", "--version"]) && cargo_succeeds(&["clippy", "--version"]),
+            Need::LintTools => lint_tools::installed(),
+            Need::CargoDeny => cargo_succeeds(&["deny", "--version"]),
+            Need::DockerEngine => testbed::docker::ensure_engine().is_ok(),
+            Need::PostgresImage => testbed::postgres::resolve_image().is_ok(),
+            Need::Browser => testbed::browser::is_installed(),
+        }
+    }
+
+    async fn provide(self, privilege: Privilege) -> Result<Outcome> {
+        match self {
+            Need::Nextest => cargo_install("cargo-nextest"),
+            Need::CargoDeny => cargo_install("cargo-deny"),
+            Need::RustComponents => Ok(Outcome::Manual("rustup component add rustfmt clippy".to_owned())),
+            Need::LintTools => lint_tools::install(privilege).await,
+            Need::DockerEngine => Ok(Outcome::Manual(format!(
+                "install Docker Engine (https://docs.docker.com/engine/install/) and start it: {:#}",
+                testbed::docker::ensure_engine().err().unwrap_or_else(|| anyhow::anyhow!("it did not answer"))
+            ))),
+            Need::PostgresImage => postgres_image(privilege).await,
+            Need::Browser => apt_install(&testbed::browser::PACKAGES, privilege).await,
+        }
+    }
+}
+
+/// Meets every need of `layers` that this process may meet. Fails, naming each missing piece
+/// with the commands that provide it, when some remain.
+pub async fn ensure(layers: &[Layer]) -> Result<()> {
+    let privilege = Privilege::detect();
+    let mut manual = Vec::new();
+    for need in Need::of(layers) {
+        if need.is_met() {
+            continue;
+        }
+        // Docker first: without an engine there is no image to look for.
+        if need == Need::PostgresImage && manual.iter().any(|(missing, _)| *missing == Need::DockerEngine) {
+            continue;
+        }
+        eprintln!("missing: {}; providing it", need.label());
+        match need.provide(privilege).await? {
+            Outcome::Met if need.is_met() => eprintln!("✓ {}", need.label()),
+            Outcome::Met => bail!("{} was installed, but is still not found", need.label()),
+            Outcome::Manual(commands) => manual.push((need, commands)),
+        }
+    }
+    if manual.is_empty() {
+        return Ok(());
+    }
+    let steps: Vec<String> =
+        manual.iter().map(|(need, commands)| format!("  - {}: {commands}", need.label())).collect();
+    bail!(
+        "this machine lacks what the layers need, and installing it needs root:\n{}\n\
+         Run those commands (or run `cargo xtask test` as root, or in CI with passwordless sudo), then run it again.",
+        steps.join("\n")
+    )
+}
+
+fn cargo_install(krate: &str) -> Result<Outcome> {
+    // cargo's own progress shows: a compile of some minutes, once per machine.
+    eprintln!("cargo install {krate} --locked (once per machine; a few minutes)");
+    let status = cargo::command(["install", krate, "--locked"]).status().context("running cargo install")?;
+    ensure_success(status, &format!("cargo install {krate} --locked"))?;
+    Ok(Outcome::Met)
+}
+
+/// Present already, pulled, or built from Debian packages when no registry answers.
+async fn postgres_image(privilege: Privilege) -> Result<Outcome> {
+    let pulled = progress::show_blocking(&format!("docker pull {DEFAULT_IMAGE}"), || {
+        Ok(Command::new("docker").args(["pull", "--quiet", DEFAULT_IMAGE]).output()?.status.success())
+    })
+    .await?;
+    if pulled {
+        return Ok(Outcome::Met);
+    }
+    eprintln!("{DEFAULT_IMAGE} cannot be pulled (no registry?): building {LOCAL_IMAGE} from Debian packages");
+    if privilege != Privilege::Root {
+        return Ok(Outcome::Manual(
+            "building it needs root (debootstrap): sudo -E env \"PATH=$PATH\" cargo xtask setup".to_owned(),
+        ));
+    }
+    if !Path::new("/usr/sbin/debootstrap").exists()
+        && let Outcome::Manual(commands) = apt_install(&["debootstrap"], privilege).await?
+    {
+        return Ok(Outcome::Manual(commands));
+    }
+    progress::show_blocking(&format!("building {LOCAL_IMAGE} (debootstrap, about a minute)"), || {
+        postgres_image::build(LOCAL_IMAGE)
+    })
+    .await?;
+    Ok(Outcome::Met)
+}
+
+/// `apt-get install` as root or with CI's sudo; otherwise the command to run.
+pub async fn apt_install(packages: &[&'static str], privilege: Privilege) -> Result<Outcome> {
+    let list = packages.join(" ");
+    let script = format!("apt-get update && apt-get install -y --no-install-recommends {list}");
+    let prefix = match privilege {
+        Privilege::Root => vec![],
+        Privilege::Sudo => vec!["sudo", "-n"],
+        Privilege::User => return Ok(Outcome::Manual(format!("sudo sh -c '{script}'"))),
+    };
+    let packages = packages.to_vec();
+    progress::show_blocking(&format!("apt-get install {list}"), move || {
+        let mut command = Command::new(prefix.first().copied().unwrap_or("sh"));
+        command.args(prefix.iter().skip(1));
+        if !prefix.is_empty() {
+            command.arg("sh");
+        }
+        // Quiet unless it fails: apt's progress drowns the rest of a CI log.
+        let output = command
+            .args(["-c", &format!("export DEBIAN_FRONTEND=noninteractive; {script}")])
+            .output()
+            .context("running apt-get")?;
+        if !output.status.success() {
+            bail!(
+                "installing {} failed:\n{}{}",
+                packages.join(" "),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(Outcome::Met)
+}
+
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|output| output.stdout.starts_with(b"0\n"))
+}
+
+fn cargo_succeeds(args: &[&str]) -> bool {
+    cargo::command(args).output().is_ok_and(|output| output.status.success())
+}
+
+fn ensure_success(status: ExitStatus, what: &str) -> Result<()> {
+    if !status.success() {
+        bail!("`{what}` failed ({status})");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unit_layer_needs_only_nextest() {
+        assert_eq!(Need::of(&[Layer::Unit]), [Need::Nextest]);
+    }
+
+    #[test]
+    fn lint_needs_no_nextest_and_e2e_needs_docker_postgres_and_a_browser() {
+        assert_eq!(Need::of(&[Layer::Lint]), [Need::RustComponents, Need::LintTools, Need::CargoDeny]);
+        assert_eq!(Need::of(&[Layer::E2e]), [Need::Nextest, Need::DockerEngine, Need::PostgresImage, Need::Browser]);
+    }
+}
