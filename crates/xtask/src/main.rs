@@ -6,6 +6,8 @@
 //!   layer and a summary under `target/pyramid/`.
 //! - `setup`: provisions what every layer needs without running them (a CI image, a laptop).
 //! - `bench NAME`: measurements, each a bench target of the crate it measures.
+//! - `tdd-check [BASE]`: every test added since BASE was red before the change that made it
+//!   pass.
 //! - `report DIR...`: the pyramid of a CI run, from the summaries of its jobs.
 //!
 //! It is tooling, not product: nothing depends on it, and it depends on no product crate, so
@@ -24,6 +26,7 @@ mod progress;
 mod provision;
 mod report;
 mod runner;
+mod tdd_check;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,6 +66,14 @@ enum Command {
         /// Which one (see the list below)
         name: String,
     },
+    /// Show that every test added since BASE failed in the commit that added it and passes now
+    TddCheck {
+        /// Where the change starts [default: the merge base with main]
+        base: Option<String>,
+        /// Where it ends [default: HEAD]
+        #[arg(long, value_name = "REV")]
+        head: Option<String>,
+    },
     /// Merge the summaries found under DIRs (one per CI job) into target/pyramid/
     Report {
         #[arg(required = true)]
@@ -92,6 +103,7 @@ async fn main() -> ExitCode {
         }
         Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
         Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
+        Command::TddCheck { base, head } => tdd_check::run(base, head).await,
         Command::Report { dirs } => merge_reports(&dirs),
     };
     outcome.unwrap_or_else(|error| {
