@@ -120,7 +120,7 @@ pub async fn run(base: Option<String>, head: Option<String>) -> Result<ExitCode>
     let scratch = Scratch::open()?;
     let before = progress::show(&format!("listing the tests at {}", short(&base)), scratch.list(&base)).await?;
     let after = progress::show(&format!("listing the tests at {}", short(&head)), scratch.list(&head)).await?;
-    let new: Vec<(TestId, String)> = after.into_iter().filter(|(test, _)| !before.contains_key(test)).collect();
+    let new = added_tests(&before, after);
     if new.is_empty() {
         println!("the change adds no test: nothing to check (a refactor, or code without a test?)");
         scratch.close()?;
@@ -314,6 +314,11 @@ impl Scratch {
         git(&["worktree", "remove", "--force", &self.worktree.to_string_lossy()])?;
         Ok(())
     }
+}
+
+/// The tests at the head that were not there at the base, each with the kind of its binary.
+fn added_tests(before: &BTreeMap<TestId, String>, after: BTreeMap<TestId, String>) -> Vec<(TestId, String)> {
+    after.into_iter().filter(|(test, _)| !before.contains_key(test)).collect()
 }
 
 /// nextest's JSON test list as `test → kind of its binary`.
