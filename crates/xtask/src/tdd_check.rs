@@ -399,6 +399,27 @@ mod tests {
         assert_eq!(parse_exemption("   "), None);
     }
 
+    fn listed(tests: &[(&str, &str)]) -> BTreeMap<TestId, String> {
+        tests
+            .iter()
+            .map(|(binary, name)| (TestId { binary: (*binary).into(), name: (*name).into() }, "lib".to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_test_that_moved_to_another_module_or_crate_is_not_new() {
+        let before = listed(&[("xtask", "bench::tests::percentiles_use_the_nearest_rank"), ("xtask", "kept")]);
+        let after = listed(&[
+            ("testkit", "timing::tests::percentiles_use_the_nearest_rank"),
+            ("testkit", "timing::tests::a_row_sorts_its_samples"),
+            ("xtask", "kept"),
+        ]);
+
+        let added: Vec<String> = added_tests(&before, after).into_iter().map(|(test, _)| test.to_string()).collect();
+
+        assert_eq!(added, ["testkit timing::tests::a_row_sorts_its_samples"]);
+    }
+
     #[test]
     fn the_test_list_names_each_test_with_its_binary_and_kind() {
         let json = r#"{"rust-suites": {
