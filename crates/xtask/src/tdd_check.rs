@@ -317,8 +317,15 @@ impl Scratch {
 }
 
 /// The tests at the head that were not there at the base, each with the kind of its binary.
+/// A test whose function disappeared from one place and appeared in another moved: it is the
+/// same test, seen red (or not) when it was first written.
 fn added_tests(before: &BTreeMap<TestId, String>, after: BTreeMap<TestId, String>) -> Vec<(TestId, String)> {
-    after.into_iter().filter(|(test, _)| !before.contains_key(test)).collect()
+    let gone: Vec<&str> = before.keys().filter(|test| !after.contains_key(*test)).map(TestId::function).collect();
+    after
+        .into_iter()
+        .filter(|(test, _)| !before.contains_key(test))
+        .filter(|(test, _)| !gone.contains(&test.function()))
+        .collect()
 }
 
 /// nextest's JSON test list as `test → kind of its binary`.
