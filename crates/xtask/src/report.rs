@@ -158,14 +158,17 @@ fn pyramid(summary: &RunSummary) -> String {
 
 /// The table, the run's totals, and the pyramid.
 pub fn text(summary: &RunSummary) -> String {
+    let rows: Vec<[String; 7]> = summary.layers.iter().map(|layer| cells(summary, layer)).collect();
+    // The name column fits the longest name ("integration (2 shards)").
+    let width = rows.iter().map(|row| row[0].chars().count() + 1).max().unwrap_or(0).max(12);
     let line = |cells: &[String]| {
         let [name, numbers @ .., status] = cells else { return String::new() };
         let numbers: Vec<String> = numbers.iter().map(|cell| format!("{cell:>8}")).collect();
-        format!("{name:<12}{}  {status}\n", numbers.join(""))
+        format!("{name:<width$}{}  {status}\n", numbers.join(""))
     };
     let mut out = line(&HEADINGS.map(str::to_owned));
-    for layer in &summary.layers {
-        out.push_str(&line(&cells(summary, layer)));
+    for row in &rows {
+        out.push_str(&line(row));
     }
     let _ = writeln!(out, "build {:.1} s, total {:.1} s", summary.build_seconds, summary.total_seconds);
     if let Some(ms) = summary.postgres_ready_ms {
