@@ -90,8 +90,9 @@ pub async fn run() -> Result<()> {
     Ok(())
 }
 
-/// The tree as git sees it (tracked and untracked, not ignored), copied over the last copy;
-/// the copy's own build under its `target/` is kept.
+/// The tree as git sees it (tracked and untracked, not ignored), copied over the last copy
+/// and committed there: a checkout of its own, as the tests expect (some ask git about the
+/// tree). The copy's own build under its `target/` is kept.
 fn copy_tree() -> Result<PathBuf> {
     let tree = Path::new(SCRATCH).join("tree");
     let output = std::process::Command::new("git")
@@ -102,7 +103,7 @@ fn copy_tree() -> Result<PathBuf> {
     if tree.exists() {
         for entry in std::fs::read_dir(&tree)? {
             let path = entry?.path();
-            if path.file_name() != Some("target".as_ref()) {
+            if !["target", ".git"].iter().any(|kept| path.file_name() == Some(kept.as_ref())) {
                 if path.is_dir() { std::fs::remove_dir_all(&path)? } else { std::fs::remove_file(&path)? }
             }
         }
@@ -119,6 +120,24 @@ fn copy_tree() -> Result<PathBuf> {
         }
         std::fs::copy(source, &destination)?;
     }
+    let git = |args: &[&str]| -> Result<()> {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&tree)
+            .env("GIT_AUTHOR_NAME", "tdd-loop")
+            .env("GIT_AUTHOR_EMAIL", "tdd-loop@localhost")
+            .env("GIT_COMMITTER_NAME", "tdd-loop")
+            .env("GIT_COMMITTER_EMAIL", "tdd-loop@localhost")
+            .stdout(Stdio::null())
+            .status()?;
+        ensure!(status.success(), "git {} failed in the scratch tree", args.join(" "));
+        Ok(())
+    };
+    if !tree.join(".git").exists() {
+        git(&["init", "--quiet"])?;
+    }
+    git(&["add", "--all"])?;
+    git(&["commit", "--quiet", "--allow-empty", "--message", "the tree, as copied"])?;
     Ok(tree)
 }
 
