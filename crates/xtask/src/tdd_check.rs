@@ -254,6 +254,8 @@ impl Scratch {
         Ok(())
     }
 
+    /// cargo in the worktree. Every nextest call names its profile: one inherited from the
+    /// environment (`NEXTEST_PROFILE`, set for a test that runs this) may not exist there.
     fn cargo(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = cargo::async_command(args);
         command.current_dir(&self.worktree).env("CARGO_TARGET_DIR", &self.target).stdin(Stdio::null());
@@ -264,7 +266,7 @@ impl Scratch {
     async fn list(&self, commit: &str) -> Result<BTreeMap<TestId, String>> {
         self.checkout(commit)?;
         let output = self
-            .cargo(&["nextest", "list", "--workspace", "--locked", "--message-format", "json"])
+            .cargo(&["nextest", "list", "--workspace", "--locked", "--profile", "default", "--message-format", "json"])
             .stderr(Stdio::piped())
             .output()
             .await?;
@@ -287,6 +289,9 @@ impl Scratch {
             "run",
             "--workspace",
             "--locked",
+            "--profile",
+            "default",
+            "--ignore-default-filter",
             "--no-fail-fast",
             "--cargo-quiet",
             "-E",
