@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use cargo_metadata::Message;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::{cargo, lint_tools, progress};
 
@@ -54,7 +53,7 @@ fn record(suite: &mut TestSuite, verdict: Verdict) {
     } else {
         print!("{}", verdict.output);
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        status.set_description(strip_ansi(&verdict.output));
+        status.set_description(progress::strip_ansi(&verdict.output));
         TestCase::new(verdict.name, status)
     };
     case.set_time(verdict.elapsed);
@@ -70,10 +69,10 @@ async fn captured(name: &'static str, what: &str, mut command: tokio::process::C
     Ok(Verdict { name, passed: output.status.success(), output: text, elapsed: started.elapsed() })
 }
 
-/// Clippy with cargo's progress on screen and each diagnostic printed as it arrives.
+/// Clippy under a ticking status line, each diagnostic printed as it arrives.
 async fn clippy() -> Result<Verdict> {
     let started = Instant::now();
-    let mut child = cargo::async_command([
+    let command = cargo::async_command([
         "clippy",
         "--workspace",
         "--all-targets",
@@ -82,30 +81,16 @@ async fn clippy() -> Result<Verdict> {
         "--",
         "-D",
         "warnings",
-    ])
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .kill_on_drop(true)
-    .spawn()
-    .context("running cargo clippy")?;
-    let stdout = child.stdout.take().context("clippy has no stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
+    ]);
     let mut diagnostics = String::new();
-    while let Some(line) = lines.next_line().await? {
-        if let Ok(Message::CompilerMessage(message)) = serde_json::from_str::<Message>(&line)
-            && let Some(rendered) = message.message.rendered
-        {
-            eprint!("{rendered}");
-            diagnostics.push_str(&rendered);
-        }
-    }
-    let status = child.wait().await?;
-    Ok(Verdict {
-        name: "clippy",
-        passed: status.success(),
-        output: strip_ansi(&diagnostics),
-        elapsed: started.elapsed(),
+    let status = progress::cargo("cargo clippy", command, |line| {
+        let Ok(Message::CompilerMessage(message)) = serde_json::from_str::<Message>(line) else { return None };
+        let rendered = message.message.rendered?;
+        diagnostics.push_str(&rendered);
+        Some(rendered)
     })
+    .await?;
+    Ok(Verdict { name: "clippy", passed: status.success(), output: diagnostics, elapsed: started.elapsed() })
 }
 
 /// With a GitHub token (in CI) zizmor also asks GitHub whether each pinned commit is what its
@@ -159,25 +144,6 @@ fn is_shell_shebang(line: &str) -> bool {
     program.is_some_and(|program| ["sh", "bash"].contains(&program.rsplit('/').next().unwrap_or(program)))
 }
 
-/// Diagnostics as text for the JUnit report, without the terminal's colour codes.
-fn strip_ansi(text: &str) -> String {
-    let mut plain = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // CSI sequences end with a letter: `ESC [ 1 ; 3 1 m`.
-            for end in chars.by_ref() {
-                if end.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    plain
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,10 +166,5 @@ mod tests {
 
         assert!(scripts.contains(&".ci/run".to_owned()), "{scripts:?}");
         assert!(scripts.contains(&"crates/xtask/postgres-image/docker-entrypoint.sh".to_owned()), "{scripts:?}");
-    }
-
-    #[test]
-    fn junit_text_has_no_colour_codes() {
-        assert_eq!(strip_ansi("\u{1b}[1m\u{1b}[38;5;9merror\u{1b}[0m: unused"), "error: unused");
     }
 }

@@ -102,8 +102,8 @@ impl Need {
 
     async fn provide(self, privilege: Privilege) -> Result<Outcome> {
         match self {
-            Need::Nextest => cargo_install("cargo-nextest"),
-            Need::CargoDeny => cargo_install("cargo-deny"),
+            Need::Nextest => cargo_install("cargo-nextest").await,
+            Need::CargoDeny => cargo_install("cargo-deny").await,
             Need::RustComponents => Ok(Outcome::Manual("rustup component add rustfmt clippy".to_owned())),
             Need::LintTools => lint_tools::install(privilege).await,
             Need::DockerEngine => Ok(Outcome::Manual(format!(
@@ -148,10 +148,9 @@ pub async fn ensure(layers: &[Layer]) -> Result<()> {
     )
 }
 
-fn cargo_install(krate: &str) -> Result<Outcome> {
-    // cargo's own progress shows: a compile of some minutes, once per machine.
-    eprintln!("cargo install {krate} --locked (once per machine; a few minutes)");
-    let status = cargo::command(["install", krate, "--locked"]).status().context("running cargo install")?;
+async fn cargo_install(krate: &str) -> Result<Outcome> {
+    let what = format!("cargo install {krate} --locked (once per machine; a few minutes)");
+    let status = progress::cargo(&what, cargo::async_command(["install", krate, "--locked"]), |_| None).await?;
     ensure_success(status, &format!("cargo install {krate} --locked"))?;
     Ok(Outcome::Met)
 }

@@ -108,7 +108,8 @@ async fn run_layers(
 async fn build_tests(layer: Layer, selection: &[&str]) -> Result<()> {
     let profile = layer.nextest_profile().context("not a test layer")?;
     let mut command = cargo::async_command(["nextest", "run", "--no-run", "--locked", "--profile", profile]);
-    let status = command.args(selection).status().await.context("running cargo nextest")?;
+    command.args(selection);
+    let status = progress::cargo(&format!("building the {} tests", layer.name()), command, |_| None).await?;
     if !status.success() {
         bail!("the {} tests do not build", layer.name());
     }
