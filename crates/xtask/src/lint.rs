@@ -97,7 +97,8 @@ async fn clippy() -> Result<Verdict> {
 /// tag says; without one it runs its offline audits only.
 async fn zizmor() -> Result<Verdict> {
     let mut command = lint_tools::command("zizmor");
-    command.args(["--format", "plain", "--no-progress"]);
+    // The auditor persona: every finding, also those zizmor's default hides as low-confidence.
+    command.args(["--persona", "auditor", "--format", "plain", "--no-progress"]);
     if std::env::var_os("GH_TOKEN").is_none() {
         command.arg("--offline");
     }
