@@ -19,7 +19,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use testbed::postgres::{PostgresServer, URL_ENV};
 
-use crate::{cargo, progress};
+use crate::layer::Layer;
+use crate::{cargo, progress, provision};
 
 const SCRATCH: &str = "target/tdd-check";
 const EXEMPT_TRAILER: &str = "Red-First-Exempt";
@@ -129,8 +130,10 @@ pub async fn run(base: Option<String>, head: Option<String>) -> Result<ExitCode>
     println!("{} new test(s) in {} commit(s)", new.len(), commits.len());
 
     let exemptions = exemptions(&base, &head)?;
-    let needs_postgres = new.iter().any(|(_, kind)| kind == "test");
-    let postgres = if needs_postgres {
+    // What the new tests stand on, provided as `cargo xtask test` would provide it.
+    let layers: Vec<Layer> = new.iter().filter_map(|(test, kind)| layer_of(test, kind)).collect();
+    provision::ensure(&layers).await?;
+    let postgres = if layers.iter().any(|layer| layer.needs_postgres()) {
         Some(progress::show("starting Postgres for the integration tests", PostgresServer::start()).await?)
     } else {
         None
@@ -202,6 +205,11 @@ fn default_base(head: &str) -> Result<String> {
         }
     }
     bail!("no merge base with main or origin/main: name the base, `cargo xtask tdd-check BASE`")
+}
+
+/// The layer a test belongs to, for what it needs; unit tests need nothing beyond nextest.
+fn layer_of(_test: &TestId, _kind: &str) -> Option<Layer> {
+    None
 }
 
 /// The oldest commit after `base` whose change adds `fn <function>`.
@@ -400,6 +408,15 @@ mod tests {
             finding(Outcome::Failed, Outcome::Failed, Some("x")).verdict(),
             Err("failed at the head".to_owned())
         );
+    }
+
+    #[test]
+    fn browser_tests_need_the_e2e_layer_and_other_integration_tests_postgres() {
+        let test = |binary: &str| TestId { binary: binary.into(), name: "t".into() };
+
+        assert_eq!(layer_of(&test("e2e::e2e"), "test"), Some(Layer::E2e));
+        assert_eq!(layer_of(&test("web::api"), "test"), Some(Layer::Integration));
+        assert_eq!(layer_of(&test("domain"), "lib"), None);
     }
 
     #[test]
