@@ -208,8 +208,14 @@ fn default_base(head: &str) -> Result<String> {
 }
 
 /// The layer a test belongs to, for what it needs; unit tests need nothing beyond nextest.
-fn layer_of(_test: &TestId, _kind: &str) -> Option<Layer> {
-    None
+fn layer_of(test: &TestId, kind: &str) -> Option<Layer> {
+    if test.binary == "e2e" || test.binary.starts_with("e2e::") {
+        Some(Layer::E2e)
+    } else if kind == "test" {
+        Some(Layer::Integration)
+    } else {
+        None
+    }
 }
 
 /// The oldest commit after `base` whose change adds `fn <function>`.
