@@ -138,12 +138,19 @@ pub async fn delete_user(users: &dyn UserRepository, username: &str) -> Result<(
     if users.delete(&username).await? { Ok(()) } else { Err(user_not_found(username.as_str())) }
 }
 
+/// A user's application to a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    pub username: Username,
+    pub job: JobId,
+}
+
 /// Records that `username` applied to job `job_id`.
-pub async fn apply(users: &dyn UserRepository, username: &str, job_id: i64) -> Result<JobId, DomainError> {
+pub async fn apply(users: &dyn UserRepository, username: &str, job_id: i64) -> Result<Application, DomainError> {
     let username = existing_username(username)?;
     let job = crate::jobs::existing_job_id(job_id)?;
     users.apply(&username, job).await?;
-    Ok(job)
+    Ok(Application { username, job })
 }
 
 /// A username that cannot exist is simply not found: the caller asked for a resource.

@@ -1,4 +1,8 @@
-//! Builders for test data: each test states only what its behaviour depends on.
+//! Builders for test data: each test states only what its behaviour depends on. Other
+//! crates' unit tests reach them through the `fixtures` feature.
+
+// Builders of data known to be valid: a panic here is a bug in the builder, found at once.
+#![allow(clippy::unwrap_used)]
 
 use crate::accounts::Registration;
 use crate::password::PasswordHash;

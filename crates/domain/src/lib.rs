@@ -23,7 +23,7 @@ pub mod ports;
 pub mod text;
 pub mod user;
 
-#[cfg(test)]
-mod fixtures;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 
 pub use error::{DomainError, Violation};

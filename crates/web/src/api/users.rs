@@ -121,7 +121,7 @@ pub async fn apply(
     _: SelfOrAdmin,
     Path((username, id)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let job = accounts::apply(state.users.as_ref(), &username, job_id(&id)?).await?;
+    let job = accounts::apply(state.users.as_ref(), &username, job_id(&id)?).await?.job;
     let _ = state.events.send(Event::Applied(json!({ "username": username, "jobId": job.get() })));
     Ok((StatusCode::CREATED, Json(json!({ "applied": job.get() }))))
 }

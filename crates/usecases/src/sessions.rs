@@ -1,0 +1,209 @@
+//! Sessions as the jobs board uses them: a login (throttled, then checked, then started), a
+//! registration that logs the new user in, a refresh, the caller behind an access token, and
+//! logging out once or everywhere. Tokens, rotation and revocation themselves are `auth`'s.
+
+use auth::sessions::{self, TokenPair};
+use auth::token::Claims;
+use domain::DomainError;
+use domain::accounts::{self, Registration};
+use domain::user::{User, Username};
+
+use crate::error::UseCaseError;
+use crate::ports::Ports;
+
+/// Who made a request: the claims of their access token, and their account as it is now
+/// (rights are read from the store, never from the token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub claims: Claims,
+    pub user: User,
+}
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.user.is_admin
+    }
+}
+
+/// A login: who, with what password, from which client address (for the throttle).
+#[derive(Debug, Clone, Copy)]
+pub struct LoginAttempt<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub client: &'a str,
+}
+
+/// Logs in. A throttled attempt is refused before any password is checked; a failure counts
+/// towards the throttle and a success clears the count. An unknown username gets the answer,
+/// and costs the time, of a wrong password.
+pub async fn log_in(ports: &Ports, attempt: LoginAttempt<'_>) -> Result<TokenPair, UseCaseError> {
+    todo!("log_in")
+}
+
+/// Creates an account (never an admin's) and logs it in.
+pub async fn register(ports: &Ports, registration: Registration) -> Result<TokenPair, UseCaseError> {
+    todo!("register")
+}
+
+/// A new session for `user`: a new token family.
+pub(crate) async fn start(ports: &Ports, user: &User) -> Result<TokenPair, UseCaseError> {
+    Ok(sessions::start(&ports.tokens, ports.sessions.as_ref(), user.username.as_str()).await?)
+}
+
+/// A new pair for a refresh token, which is consumed; a consumed one presented again ends its
+/// whole family.
+pub async fn refresh(ports: &Ports, refresh_token: &str) -> Result<TokenPair, UseCaseError> {
+    todo!("refresh")
+}
+
+/// The caller behind an access token, wherever it came from (a header, a cookie): authentic,
+/// current, not revoked, and of an account that still exists.
+pub async fn identify(ports: &Ports, access_token: &str) -> Result<Caller, UseCaseError> {
+    todo!("identify")
+}
+
+/// Ends the caller's session: the access token they presented, and the family of their
+/// refresh token when they hold one (API clients do; a browser holds the access token only).
+pub async fn log_out(ports: &Ports, caller: &Caller, refresh_token: Option<&str>) -> Result<(), UseCaseError> {
+    todo!("log_out")
+}
+
+/// Ends every session of the caller, from their next request on.
+pub async fn log_out_everywhere(ports: &Ports, caller: &Caller) -> Result<(), UseCaseError> {
+    todo!("log_out_everywhere")
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::fixtures::{A_PASSWORD, a_registration, a_user, credentials_of};
+
+    use super::*;
+    use crate::testing::TestPorts;
+
+    const A_HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
+
+    fn attempt<'a>(username: &'a str, password: &'a str) -> LoginAttempt<'a> {
+        LoginAttempt { username, password, client: "203.0.113.7" }
+    }
+
+    /// Ports whose store knows ada, and whose hasher says whether the password matches.
+    fn ada_exists(password_matches: bool) -> TestPorts {
+        let mut ports = TestPorts::new();
+        ports.users.expect_find_credentials().returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
+        ports.users.expect_find().returning(|username| Ok(Some(a_user(username.as_str()))));
+        ports.passwords.expect_verify().return_const(password_matches);
+        ports
+    }
+
+    #[tokio::test]
+    async fn a_throttled_login_never_reaches_the_password_hasher() {
+        let mut ports = TestPorts::new();
+        for _ in 0..5 {
+            ports.throttle.record_failure("ada", "203.0.113.7");
+        }
+        ports.users.expect_find_credentials().never();
+        ports.passwords.expect_verify().never();
+
+        let result = log_in(&ports.build(), attempt("ada", A_PASSWORD)).await;
+
+        assert!(matches!(result, Err(UseCaseError::Throttled(wait)) if wait.0 > 0), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_username_costs_one_dummy_hash_and_gets_the_wrong_password_answer() {
+        let mut ports = TestPorts::new();
+        ports.users.expect_find_credentials().times(1).returning(|_| Ok(None));
+        ports.passwords.expect_verify().withf(|_, hash| hash.is_none()).times(1).return_const(false);
+
+        let result = log_in(&ports.build(), attempt("nobody", A_PASSWORD)).await;
+
+        assert!(matches!(result, Err(UseCaseError::Domain(DomainError::BadCredentials))), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn five_wrong_passwords_throttle_the_sixth_attempt() {
+        let ports = ada_exists(false).build();
+
+        for _ in 0..5 {
+            let wrong = log_in(&ports, attempt("ada", "not the password")).await;
+            assert!(matches!(wrong, Err(UseCaseError::Domain(DomainError::BadCredentials))), "{wrong:?}");
+        }
+        let sixth = log_in(&ports, attempt("ada", A_PASSWORD)).await;
+
+        assert!(matches!(sixth, Err(UseCaseError::Throttled(_))), "{sixth:?}");
+    }
+
+    #[tokio::test]
+    async fn a_login_starts_a_session_whose_access_token_identifies_the_user() {
+        let ports = ada_exists(true).build();
+
+        let pair = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let caller = identify(&ports, &pair.access.token).await.unwrap();
+
+        assert_eq!(caller.user.username.as_str(), "ada");
+        assert!(!caller.is_admin());
+    }
+
+    #[tokio::test]
+    async fn registration_logs_the_new_user_in() {
+        let mut ports = TestPorts::new();
+        ports.passwords.expect_hash().returning(|_| Ok(domain::password::PasswordHash::new(A_HASH.into())));
+        ports.users.expect_insert().times(1).returning(|user, _| Ok(user.into_user()));
+        ports.users.expect_find().returning(|username| Ok(Some(a_user(username.as_str()))));
+        let ports = ports.build();
+
+        let pair = register(&ports, a_registration().build()).await.unwrap();
+
+        assert_eq!(identify(&ports, &pair.access.token).await.unwrap().user.username.as_str(), "ada");
+    }
+
+    #[tokio::test]
+    async fn the_token_of_an_account_deleted_since_identifies_no_one() {
+        let mut ports = TestPorts::new();
+        ports.users.expect_find_credentials().returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
+        ports.passwords.expect_verify().return_const(true);
+        // Deleted between the login and the next request.
+        ports.users.expect_find().returning(|_| Ok(None));
+        let ports = ports.build();
+        let pair = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+
+        let result = identify(&ports, &pair.access.token).await;
+
+        assert!(matches!(result, Err(UseCaseError::Unauthenticated("the account no longer exists"))), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn logging_out_everywhere_ends_every_session_of_that_user_and_no_other() {
+        let mut ports = TestPorts::new();
+        ports.users.expect_find_credentials().returning(|name| Ok(Some(credentials_of(name.as_str(), A_HASH))));
+        ports.users.expect_find().returning(|username| Ok(Some(a_user(username.as_str()))));
+        ports.passwords.expect_verify().return_const(true);
+        let ports = ports.build();
+        let ada_laptop = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let ada_phone = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let bob = log_in(&ports, attempt("bob", A_PASSWORD)).await.unwrap();
+
+        let ada = identify(&ports, &ada_laptop.access.token).await.unwrap();
+        log_out_everywhere(&ports, &ada).await.unwrap();
+
+        for ended in [&ada_laptop, &ada_phone] {
+            let refused = identify(&ports, &ended.access.token).await;
+            assert!(matches!(refused, Err(UseCaseError::Unauthenticated("token revoked"))), "{refused:?}");
+            assert!(refresh(&ports, &ended.refresh.token).await.is_err());
+        }
+        assert!(identify(&ports, &bob.access.token).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_browser_logout_revokes_the_access_token_it_presented() {
+        let ports = ada_exists(true).build();
+        let browser = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let other_tab = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let caller = identify(&ports, &browser.access.token).await.unwrap();
+
+        log_out(&ports, &caller, None).await.unwrap();
+
+        assert!(identify(&ports, &browser.access.token).await.is_err());
+        assert!(identify(&ports, &other_tab.access.token).await.is_ok());
+    }
+}
