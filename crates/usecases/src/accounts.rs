@@ -15,18 +15,26 @@ pub async fn create_account(
     registration: Registration,
     role: Role,
 ) -> Result<(User, TokenPair), UseCaseError> {
-    todo!("create_account")
+    let user = accounts::create_account(ports.accounts(), registration, role).await?;
+    let tokens = start(ports, &user).await?;
+    Ok((user, tokens))
 }
 
 /// Changes an account. A new password ends every session of that user: a token issued before
 /// it is refused from the next request on, wherever it is.
 pub async fn update_user(ports: &Ports, username: &str, changes: &UserChanges) -> Result<User, UseCaseError> {
-    todo!("update_user")
+    let user = accounts::update_user(ports.accounts(), username, changes).await?;
+    if changes.password.is_some() {
+        sessions::revoke_everything(ports.sessions.as_ref(), user.username.as_str()).await?;
+    }
+    Ok(user)
 }
 
 /// Deletes an account, its applications, and every session it holds.
 pub async fn delete_user(ports: &Ports, username: &str) -> Result<(), UseCaseError> {
-    todo!("delete_user")
+    accounts::delete_user(ports.users.as_ref(), username).await?;
+    sessions::revoke_everything(ports.sessions.as_ref(), username).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,7 +18,10 @@ pub enum Event {
 impl Event {
     /// Whether `user` may be told of this event.
     pub fn is_visible_to(&self, user: &User) -> bool {
-        todo!("is_visible_to")
+        match self {
+            Event::JobPosted(_) => true,
+            Event::Applied(_) => user.is_admin,
+        }
     }
 }
 

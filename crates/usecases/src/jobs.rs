@@ -11,12 +11,16 @@ use crate::ports::Ports;
 
 /// Stores a new job and announces it to everyone.
 pub async fn post_job(ports: &Ports, form: &JobForm) -> Result<Job, UseCaseError> {
-    todo!("post_job")
+    let job = jobs::create_job(ports.jobs.as_ref(), form).await?;
+    ports.events.publish(Event::JobPosted(job.clone())).await;
+    Ok(job)
 }
 
 /// Records that `username` applied to job `job_id`, and tells the admins.
 pub async fn apply(ports: &Ports, username: &str, job_id: i64) -> Result<Application, UseCaseError> {
-    todo!("apply")
+    let application = accounts::apply(ports.users.as_ref(), username, job_id).await?;
+    ports.events.publish(Event::Applied(application.clone())).await;
+    Ok(application)
 }
 
 #[cfg(test)]

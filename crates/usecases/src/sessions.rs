@@ -37,12 +37,27 @@ pub struct LoginAttempt<'a> {
 /// towards the throttle and a success clears the count. An unknown username gets the answer,
 /// and costs the time, of a wrong password.
 pub async fn log_in(ports: &Ports, attempt: LoginAttempt<'_>) -> Result<TokenPair, UseCaseError> {
-    todo!("log_in")
+    ports.throttle.check(attempt.username, attempt.client).map_err(UseCaseError::Throttled)?;
+    let authenticated =
+        accounts::authenticate(ports.users.as_ref(), ports.passwords.as_ref(), attempt.username, attempt.password)
+            .await;
+    match authenticated {
+        Ok(user) => {
+            ports.throttle.record_success(attempt.username);
+            start(ports, &user).await
+        }
+        Err(DomainError::BadCredentials) => {
+            ports.throttle.record_failure(attempt.username, attempt.client);
+            Err(DomainError::BadCredentials.into())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Creates an account (never an admin's) and logs it in.
 pub async fn register(ports: &Ports, registration: Registration) -> Result<TokenPair, UseCaseError> {
-    todo!("register")
+    let user = accounts::register(ports.accounts(), registration).await?;
+    start(ports, &user).await
 }
 
 /// A new session for `user`: a new token family.
@@ -53,24 +68,37 @@ pub(crate) async fn start(ports: &Ports, user: &User) -> Result<TokenPair, UseCa
 /// A new pair for a refresh token, which is consumed; a consumed one presented again ends its
 /// whole family.
 pub async fn refresh(ports: &Ports, refresh_token: &str) -> Result<TokenPair, UseCaseError> {
-    todo!("refresh")
+    Ok(sessions::refresh(&ports.tokens, ports.sessions.as_ref(), refresh_token).await?)
 }
 
 /// The caller behind an access token, wherever it came from (a header, a cookie): authentic,
 /// current, not revoked, and of an account that still exists.
 pub async fn identify(ports: &Ports, access_token: &str) -> Result<Caller, UseCaseError> {
-    todo!("identify")
+    let claims = sessions::authenticate(&ports.tokens, ports.sessions.as_ref(), access_token).await?;
+    let username = Username::parse(&claims.sub).map_err(|_| UseCaseError::Unauthenticated("invalid token"))?;
+    match ports.users.find(&username).await? {
+        Some(user) => Ok(Caller { claims, user }),
+        None => Err(UseCaseError::Unauthenticated("the account no longer exists")),
+    }
 }
 
 /// Ends the caller's session: the access token they presented, and the family of their
 /// refresh token when they hold one (API clients do; a browser holds the access token only).
 pub async fn log_out(ports: &Ports, caller: &Caller, refresh_token: Option<&str>) -> Result<(), UseCaseError> {
-    todo!("log_out")
+    match refresh_token {
+        Some(refresh) => sessions::logout(&ports.tokens, ports.sessions.as_ref(), &caller.claims, refresh).await?,
+        None => ports
+            .sessions
+            .revoke_access(&caller.claims.jti, caller.claims.exp)
+            .await
+            .map_err(UseCaseError::SessionsUnavailable)?,
+    }
+    Ok(())
 }
 
 /// Ends every session of the caller, from their next request on.
 pub async fn log_out_everywhere(ports: &Ports, caller: &Caller) -> Result<(), UseCaseError> {
-    todo!("log_out_everywhere")
+    Ok(sessions::revoke_everything(ports.sessions.as_ref(), caller.user.username.as_str()).await?)
 }
 
 #[cfg(test)]
