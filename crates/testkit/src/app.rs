@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use auth::breach::NoBreachCheck;
-use auth::clock::SystemClock;
+use auth::clock::{Clock, SystemClock};
 use auth::keys::{HmacSecret, KeySet};
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::{InMemorySessions, SessionStore};
-use auth::throttle::{LoginThrottle, ThrottlePolicy};
 use auth::token::{TokenService, TokenSettings};
 use domain::ports::{CompanyRepository, JobRepository, UserRepository};
 use reqwest::{Response, StatusCode};
@@ -23,7 +22,7 @@ use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 use web::AppState;
 use web::passwords::{Argon2Hasher, BreachAdapter};
-use web::schemas::Schemas;
+use web::startup::Adapters;
 use web::state::{AlwaysReady, HttpSettings};
 
 use crate::database::TestDatabase;
@@ -32,18 +31,18 @@ use crate::fixtures::UserFixture;
 /// The HMAC secret of every test app: fixed, so a failing test's tokens can be decoded.
 pub const TEST_SECRET: &[u8; 32] = b"pyramid-test-secret-32-bytes-ok!";
 
-/// State for tests over `store` and `sessions`: argon2 at its cheapest (microseconds, not
-/// tens of milliseconds), the fixed test secret, the real clock, no breach check, a generous
-/// login throttle. Every field is public: a test swaps the port it is about
-/// (`AppState { breaches: …, ..test_state(…) }`).
+/// State for tests over `store` and `sessions`, assembled as start-up assembles it, with what
+/// tests need instead: argon2 at its cheapest (microseconds, not tens of milliseconds), the
+/// fixed test secret, no breach check. Every field is public: a test swaps the port it is
+/// about (`state.ports.breaches = …`).
 pub fn test_state<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>) -> AppState
 where
     S: UserRepository + CompanyRepository + JobRepository + 'static,
 {
     let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).expect("argon2 refused its cheapest parameters");
     let secret = HmacSecret::new(TEST_SECRET.to_vec()).expect("the test secret is 32 bytes");
-    let clock = Arc::new(SystemClock);
-    AppState {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let adapters = Adapters {
         users: store.clone(),
         companies: store.clone(),
         jobs: store,
@@ -51,12 +50,10 @@ where
         passwords: Arc::new(Argon2Hasher::new(passwords)),
         breaches: Arc::new(BreachAdapter(Arc::new(NoBreachCheck))),
         readiness: Arc::new(AlwaysReady),
-        tokens: Arc::new(TokenService::new(KeySet::hs256("test", &secret), TokenSettings::default(), clock.clone())),
-        throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock)),
-        schemas: Arc::new(Schemas::load().expect("the schemas compile")),
-        events: tokio::sync::broadcast::channel(16).0,
-        http: HttpSettings::for_origin("http://127.0.0.1"),
-    }
+    };
+    let tokens = TokenService::new(KeySet::hs256("test", &secret), TokenSettings::default(), clock.clone());
+    web::startup::assemble(adapters, tokens, clock, HttpSettings::for_origin("http://127.0.0.1"))
+        .expect("the test state assembles")
 }
 
 /// The in-memory stores, as test state.

@@ -32,7 +32,7 @@ pub struct World {
 pub async fn world() -> World {
     let state = memory_state();
     let admin = a_user().named("admin");
-    accounts::create_account(state.accounts(), admin.registration_form(), Role::Admin)
+    accounts::create_account(state.ports.accounts(), admin.registration_form(), Role::Admin)
         .await
         .expect("the admin is created");
     let app = InProcessApp::with_state(state);

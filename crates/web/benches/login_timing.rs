@@ -23,7 +23,7 @@ async fn main() -> Result<()> {
         max_failures_per_username: usize::MAX,
         max_failures_per_client: usize::MAX,
     };
-    state.throttle = Arc::new(LoginThrottle::new(unlimited, Arc::new(SystemClock)));
+    state.ports.throttle = Arc::new(LoginThrottle::new(unlimited, Arc::new(SystemClock)));
     let app = testkit::app::serve_router(web::app(state)).await;
     let known = demo.first().map(|account| account.username.clone()).unwrap_or_else(|| "demo".into());
     let http = testkit::app::http_client();

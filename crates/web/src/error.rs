@@ -1,12 +1,14 @@
 //! The one error envelope of the API: `{"error": {"status": 400, "message": ...}}`, where
 //! `message` is a string, or the list of every violation when the input was invalid.
 
+use auth::throttle::RetryAfter;
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::DomainError;
 use serde::Serialize;
 use serde_json::json;
+use usecases::UseCaseError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
@@ -73,6 +75,19 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict(message) => Self::new(StatusCode::CONFLICT, message),
             DomainError::BadCredentials => Self::unauthorized(error.to_string()),
             DomainError::Unavailable(source) => Self::unavailable(source.as_ref()),
+        }
+    }
+}
+
+impl From<UseCaseError> for ApiError {
+    fn from(error: UseCaseError) -> Self {
+        match error {
+            UseCaseError::Domain(error) => error.into(),
+            UseCaseError::Throttled(RetryAfter(seconds)) => Self::new(StatusCode::TOO_MANY_REQUESTS, error.to_string())
+                .with_header(header::RETRY_AFTER, HeaderValue::from(seconds)),
+            UseCaseError::Unauthenticated(reason) => Self::unauthorized(reason),
+            UseCaseError::SessionsUnavailable(failure) => Self::unavailable(&failure),
+            UseCaseError::Signing(error) => Self::internal(&error),
         }
     }
 }

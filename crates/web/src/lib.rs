@@ -2,15 +2,19 @@
 //!
 //! [`app`] builds the whole router from an [`AppState`], with no socket, so tests can call it
 //! in-process; `main.rs` only reads [`config::Config`], builds the state and serves. Handlers
-//! are thin: they parse the request, call a use case of `domain` with the adapters held in the
-//! state, and turn the outcome (or the [`error::ApiError`]) into a response.
+//! and pages are thin: they parse the request, call one use case (of `usecases`, or of
+//! `domain` when only its own ports are involved) with the ports held in the state, and turn
+//! the outcome (or the [`error::ApiError`]) into a response.
 //!
 //! This is the only crate that knows every other one: it wires `store`'s adapters and
-//! `auth`'s services into `domain`'s ports. No business rule may live here.
+//! `auth`'s services into the use cases' ports ([`startup::assemble`]). No business rule may
+//! live here.
 
 pub mod api;
+pub mod caller;
 pub mod config;
 pub mod error;
+pub mod feed;
 pub mod middleware;
 pub mod pages;
 pub mod passwords;

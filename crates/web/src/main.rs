@@ -97,7 +97,7 @@ async fn create_admin(config: Config, username: &str, email: Option<&str>) -> an
             .or_else(|| std::env::var("JOBBOARD_ADMIN_EMAIL").ok())
             .unwrap_or_else(|| format!("{username}@jobboard.invalid")),
     };
-    let user = domain::accounts::create_account(state.accounts(), registration, domain::user::Role::Admin)
+    let user = domain::accounts::create_account(state.ports.accounts(), registration, domain::user::Role::Admin)
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     println!("created admin {}", user.username);

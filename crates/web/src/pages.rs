@@ -4,7 +4,6 @@
 //! not honour SameSite.
 
 use askama::Template;
-use auth::sessions;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -15,14 +14,13 @@ use axum::{Form, Router};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::DomainError;
-use domain::accounts;
 use serde::Deserialize;
+use usecases::UseCaseError;
+use usecases::sessions::{self, LoginAttempt};
 
-use crate::api::extract::ClientAddress;
+use crate::caller::{ClientAddress, SESSION_COOKIE, identify};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-pub const SESSION_COOKIE: &str = "jobboard_session";
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home)).route("/login", get(login_form).post(login)).route("/logout", post(logout))
@@ -86,44 +84,36 @@ pub async fn login(
         let page = LoginPage { username: "", error: Some("Enter a username and a password.") };
         return render(StatusCode::BAD_REQUEST, &page);
     };
-    if let Err(retry) = state.throttle.check(&form.username, &client) {
-        let message = format!("Too many failed attempts. Try again in {} seconds.", retry.0);
-        let page = LoginPage { username: &form.username, error: Some(&message) };
-        return render(StatusCode::TOO_MANY_REQUESTS, &page);
-    }
-    match accounts::authenticate(state.users.as_ref(), state.passwords.as_ref(), &form.username, &form.password).await {
-        Ok(user) => {
-            state.throttle.record_success(&form.username);
-            match sessions::start(&state.tokens, state.sessions.as_ref(), user.username.as_str()).await {
-                Ok(pair) => {
-                    let cookie = Cookie::build((SESSION_COOKIE, pair.access.token))
-                        .http_only(true)
-                        .same_site(SameSite::Strict)
-                        .secure(state.http.https)
-                        .path("/")
-                        .max_age(time::Duration::seconds(pair.access.expires_in_seconds));
-                    (jar.add(cookie), Redirect::to("/")).into_response()
-                }
-                Err(error) => ApiError::internal(&error).into_response(),
-            }
+    let attempt = LoginAttempt { username: &form.username, password: &form.password, client: &client };
+    let (status, error) = match sessions::log_in(&state.ports, attempt).await {
+        Ok(pair) => {
+            let cookie = Cookie::build((SESSION_COOKIE, pair.access.token))
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .secure(state.http.https)
+                .path("/")
+                .max_age(time::Duration::seconds(pair.access.expires_in_seconds));
+            return (jar.add(cookie), Redirect::to("/")).into_response();
         }
-        Err(DomainError::BadCredentials) => {
-            state.throttle.record_failure(&form.username, &client);
-            let page = LoginPage { username: &form.username, error: Some("Invalid username or password.") };
-            render(StatusCode::UNAUTHORIZED, &page)
+        Err(UseCaseError::Throttled(retry)) => {
+            (StatusCode::TOO_MANY_REQUESTS, format!("Too many failed attempts. Try again in {} seconds.", retry.0))
         }
-        Err(other) => ApiError::from(other).into_response(),
-    }
+        Err(UseCaseError::Domain(DomainError::BadCredentials)) => {
+            (StatusCode::UNAUTHORIZED, "Invalid username or password.".to_owned())
+        }
+        Err(other) => return ApiError::from(other).into_response(),
+    };
+    render(status, &LoginPage { username: &form.username, error: Some(&error) })
 }
 
 /// The jobs page; without a valid session, the login page.
 pub async fn home(State(state): State<AppState>, jar: CookieJar) -> Response {
-    let claims = match jar.get(SESSION_COOKIE) {
-        Some(cookie) => sessions::authenticate(&state.tokens, state.sessions.as_ref(), cookie.value()).await.ok(),
+    let caller = match jar.get(SESSION_COOKIE) {
+        Some(cookie) => identify(&state, cookie.value()).await.ok(),
         None => None,
     };
-    match claims {
-        Some(claims) => render(StatusCode::OK, &HomePage { username: &claims.sub }),
+    match caller {
+        Some(caller) => render(StatusCode::OK, &HomePage { username: caller.user.username.as_str() }),
         None => Redirect::to("/login").into_response(),
     }
 }
@@ -131,10 +121,10 @@ pub async fn home(State(state): State<AppState>, jar: CookieJar) -> Response {
 /// Ends the browser session: the cookie's token is revoked, not just forgotten.
 pub async fn logout(State(state): State<AppState>, _: SameOrigin, jar: CookieJar) -> Response {
     if let Some(cookie) = jar.get(SESSION_COOKIE)
-        && let Ok(claims) = sessions::authenticate(&state.tokens, state.sessions.as_ref(), cookie.value()).await
-        && let Err(error) = state.sessions.revoke_access(&claims.jti, claims.exp).await
+        && let Ok(caller) = identify(&state, cookie.value()).await
+        && let Err(error) = sessions::log_out(&state.ports, &caller, None).await
     {
-        return ApiError::unavailable(&error).into_response();
+        return ApiError::from(error).into_response();
     }
     (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/login")).into_response()
 }

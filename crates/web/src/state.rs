@@ -1,40 +1,24 @@
-//! What every handler can reach: the adapters behind the domain's and auth's ports, the token
-//! service, the compiled schemas, and the knobs of the HTTP layer.
+//! What every handler can reach: the use cases' ports, the live feed's subscriptions, the
+//! compiled schemas, the readiness check, and the knobs of the HTTP layer. It is assembled in
+//! one place, [`crate::startup::assemble`].
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use auth::sessions::SessionStore;
-use auth::throttle::LoginThrottle;
-use auth::token::TokenService;
-use domain::accounts::Accounts;
-use domain::ports::{BreachedPasswords, CompanyRepository, JobRepository, PasswordHasher, UserRepository};
-use tokio::sync::broadcast;
+use usecases::Ports;
 
-use crate::api::ws::Event;
+use crate::feed::LocalFeed;
 use crate::schemas::Schemas;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub users: Arc<dyn UserRepository>,
-    pub companies: Arc<dyn CompanyRepository>,
-    pub jobs: Arc<dyn JobRepository>,
-    pub sessions: Arc<dyn SessionStore>,
-    pub passwords: Arc<dyn PasswordHasher>,
-    pub breaches: Arc<dyn BreachedPasswords>,
+    pub ports: Ports,
+    /// The same feed as `ports.events`, for the WebSockets that listen to it.
+    pub feed: Arc<LocalFeed>,
     pub readiness: Arc<dyn Readiness>,
-    pub tokens: Arc<TokenService>,
-    pub throttle: Arc<LoginThrottle>,
     pub schemas: Arc<Schemas>,
-    pub events: broadcast::Sender<Event>,
     pub http: HttpSettings,
-}
-
-impl AppState {
-    pub fn accounts(&self) -> Accounts<'_> {
-        Accounts { users: self.users.as_ref(), passwords: self.passwords.as_ref(), breaches: self.breaches.as_ref() }
-    }
 }
 
 /// How the HTTP layer behaves: limits, and what the public URL implies.

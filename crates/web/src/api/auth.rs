@@ -1,17 +1,17 @@
 //! `/auth/*` and the JWKS: logging in, registering, refreshing, verifying, logging out.
 
-use auth::sessions::{self, SessionError, TokenPair};
-use auth::throttle::RetryAfter;
+use auth::sessions::TokenPair;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::DomainError;
-use domain::accounts::{self, Registration};
+use domain::accounts::Registration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use usecases::sessions::{self, LoginAttempt};
 
-use super::extract::{Caller, ClientAddress, HasSchema, ValidJson};
+use super::extract::{HasSchema, ValidJson};
+use crate::caller::{ClientAddress, LoggedIn, identify};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -88,31 +88,15 @@ impl From<TokenPair> for TokenResponse {
     }
 }
 
-/// `POST /auth/token`: a token pair for the right password. Throttled per username and client;
-/// an unknown user and a wrong password get the same answer in about the same time.
+/// `POST /auth/token`: a token pair for the right password (throttled; an unknown user and a
+/// wrong password get the same answer in about the same time).
 pub async fn token(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
     ValidJson(body): ValidJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    state.throttle.check(&body.username, &client).map_err(too_many_attempts)?;
-    match accounts::authenticate(state.users.as_ref(), state.passwords.as_ref(), &body.username, &body.password).await {
-        Ok(user) => {
-            state.throttle.record_success(&body.username);
-            Ok(Json(start_session(&state, user.username.as_str()).await?))
-        }
-        Err(DomainError::BadCredentials) => {
-            state.throttle.record_failure(&body.username, &client);
-            Err(DomainError::BadCredentials.into())
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-/// 429 with the number of seconds to wait.
-pub fn too_many_attempts(RetryAfter(seconds): RetryAfter) -> ApiError {
-    ApiError::new(StatusCode::TOO_MANY_REQUESTS, format!("too many failed logins; retry in {seconds} s"))
-        .with_header(header::RETRY_AFTER, HeaderValue::from(seconds))
+    let attempt = LoginAttempt { username: &body.username, password: &body.password, client: &client };
+    Ok(Json(sessions::log_in(&state.ports, attempt).await?.into()))
 }
 
 /// `POST /auth/register`: a new, non-admin account and its first token pair.
@@ -120,8 +104,8 @@ pub async fn register(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
-    let user = accounts::register(state.accounts(), body.into()).await?;
-    Ok((StatusCode::CREATED, Json(start_session(&state, user.username.as_str()).await?)))
+    let pair = sessions::register(&state.ports, body.into()).await?;
+    Ok((StatusCode::CREATED, Json(pair.into())))
 }
 
 /// `POST /auth/refresh`: a new pair for a refresh token, which is consumed.
@@ -129,10 +113,7 @@ pub async fn refresh(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    sessions::refresh(&state.tokens, state.sessions.as_ref(), &body.refresh)
-        .await
-        .map(|pair| Json(pair.into()))
-        .map_err(session_error)
+    Ok(Json(sessions::refresh(&state.ports, &body.refresh).await?.into()))
 }
 
 /// `POST /auth/verify`: 200 `{}` when the access token is valid and not revoked, 401 otherwise.
@@ -140,48 +121,31 @@ pub async fn verify(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<VerifyRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    super::extract::caller_from_token(&state, &body.token).await?;
+    identify(&state, &body.token).await?;
     Ok(Json(json!({})))
 }
 
 /// `POST /auth/logout`: ends this session (the access token presented, the refresh family).
 pub async fn logout(
     State(state): State<AppState>,
-    caller: Caller,
+    LoggedIn(caller): LoggedIn,
     ValidJson(body): ValidJson<LogoutRequest>,
 ) -> Result<StatusCode, ApiError> {
-    sessions::logout(&state.tokens, state.sessions.as_ref(), &caller.claims, &body.refresh)
-        .await
-        .map_err(session_error)?;
+    sessions::log_out(&state.ports, &caller, Some(&body.refresh)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /auth/logout-all`: ends every session of the caller, from the next request on.
-pub async fn logout_all(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
-    sessions::revoke_everything(state.sessions.as_ref(), &caller.claims.sub).await.map_err(session_error)?;
+pub async fn logout_all(State(state): State<AppState>, LoggedIn(caller): LoggedIn) -> Result<StatusCode, ApiError> {
+    sessions::log_out_everywhere(&state.ports, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /.well-known/jwks.json`: the public keys, when tokens are signed asymmetrically.
 pub async fn jwks(State(state): State<AppState>) -> Response {
-    let jwks = state.tokens.keys().jwks();
+    let jwks = state.ports.tokens.keys().jwks();
     if jwks.keys.is_empty() {
         return ApiError::not_found("no public keys: tokens are signed with a shared secret (HS256)").into_response();
     }
     Json(jwks).into_response()
-}
-
-pub async fn start_session(state: &AppState, username: &str) -> Result<TokenResponse, ApiError> {
-    sessions::start(&state.tokens, state.sessions.as_ref(), username)
-        .await
-        .map(TokenResponse::from)
-        .map_err(session_error)
-}
-
-pub fn session_error(error: SessionError) -> ApiError {
-    match error {
-        SessionError::Store(failure) => ApiError::unavailable(&failure),
-        SessionError::Token(auth::token::TokenError::Signing(_)) => ApiError::internal(&error),
-        other => ApiError::unauthorized(super::extract::reason(&other)),
-    }
 }

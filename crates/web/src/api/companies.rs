@@ -8,8 +8,9 @@ use domain::company::{CompanyChanges, CompanyForm, CompanyQuery};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{Admin, HasSchema, ValidJson, ValidQuery};
+use super::extract::{HasSchema, ValidJson, ValidQuery};
 use super::views::{CompanyView, JobView};
+use crate::caller::Admin;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -64,7 +65,7 @@ pub async fn list(
         min_employees: search.min_employees,
         max_employees: search.max_employees,
     };
-    let companies = companies::list_companies(state.companies.as_ref(), &query).await?;
+    let companies = companies::list_companies(state.ports.companies.as_ref(), &query).await?;
     Ok(Json(json!({ "companies": companies.iter().map(CompanyView::from).collect::<Vec<_>>() })))
 }
 
@@ -80,12 +81,12 @@ pub async fn create(
         num_employees: body.num_employees,
         logo_url: body.logo_url,
     };
-    let company = companies::create_company(state.companies.as_ref(), &form).await?;
+    let company = companies::create_company(state.ports.companies.as_ref(), &form).await?;
     Ok((StatusCode::CREATED, Json(json!({ "company": CompanyView::from(&company) }))))
 }
 
 pub async fn get(State(state): State<AppState>, Path(handle): Path<String>) -> Result<Json<Value>, ApiError> {
-    let detail = companies::company_detail(state.companies.as_ref(), state.jobs.as_ref(), &handle).await?;
+    let detail = companies::company_detail(state.ports.companies.as_ref(), state.ports.jobs.as_ref(), &handle).await?;
     let mut company = json!(CompanyView::from(&detail.company));
     company["jobs"] = json!(detail.jobs.iter().map(JobView::from).collect::<Vec<_>>());
     Ok(Json(json!({ "company": company })))
@@ -103,7 +104,7 @@ pub async fn update(
         num_employees: body.num_employees,
         logo_url: body.logo_url,
     };
-    let company = companies::update_company(state.companies.as_ref(), &handle, &changes).await?;
+    let company = companies::update_company(state.ports.companies.as_ref(), &handle, &changes).await?;
     Ok(Json(json!({ "company": CompanyView::from(&company) })))
 }
 
@@ -112,6 +113,6 @@ pub async fn delete(
     _: Admin,
     Path(handle): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    companies::delete_company(state.companies.as_ref(), &handle).await?;
+    companies::delete_company(state.ports.companies.as_ref(), &handle).await?;
     Ok(Json(json!({ "deleted": handle })))
 }

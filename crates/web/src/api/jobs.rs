@@ -1,4 +1,5 @@
-//! `/jobs`: anyone reads, admins write. New jobs are announced on the live feed.
+//! `/jobs`: anyone reads, admins write. Posting goes through the use case that announces the
+//! job on the live feed.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -8,9 +9,9 @@ use domain::jobs;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{Admin, HasSchema, ValidJson, ValidQuery};
+use super::extract::{HasSchema, ValidJson, ValidQuery};
 use super::views::{CompanyView, JobView};
-use super::ws::Event;
+use crate::caller::Admin;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -58,7 +59,7 @@ pub async fn list(
     ValidQuery(search): ValidQuery<JobSearch>,
 ) -> Result<Json<Value>, ApiError> {
     let query = JobQuery { title: search.title, min_salary: search.min_salary, has_equity: search.has_equity };
-    let jobs = jobs::list_jobs(state.jobs.as_ref(), &query).await?;
+    let jobs = jobs::list_jobs(state.ports.jobs.as_ref(), &query).await?;
     Ok(Json(json!({ "jobs": jobs.iter().map(JobView::from).collect::<Vec<_>>() })))
 }
 
@@ -69,15 +70,12 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let form =
         JobForm { title: body.title, salary: body.salary, equity: body.equity, company_handle: body.company_handle };
-    let job = jobs::create_job(state.jobs.as_ref(), &form).await?;
-    let view = JobView::from(&job);
-    // Nobody listening is fine: the feed is best effort.
-    let _ = state.events.send(Event::JobPosted(json!(view)));
-    Ok((StatusCode::CREATED, Json(json!({ "job": view }))))
+    let job = usecases::jobs::post_job(&state.ports, &form).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "job": JobView::from(&job) }))))
 }
 
 pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let detail = jobs::job_detail(state.jobs.as_ref(), state.companies.as_ref(), job_id(&id)?).await?;
+    let detail = jobs::job_detail(state.ports.jobs.as_ref(), state.ports.companies.as_ref(), job_id(&id)?).await?;
     let mut job = json!(JobView::from(&detail.job));
     job["company"] = json!(CompanyView::from(&detail.company));
     Ok(Json(json!({ "job": job })))
@@ -90,13 +88,13 @@ pub async fn update(
     ValidJson(body): ValidJson<JobUpdate>,
 ) -> Result<Json<Value>, ApiError> {
     let changes = JobChanges { title: body.title, salary: body.salary, equity: body.equity };
-    let job = jobs::update_job(state.jobs.as_ref(), job_id(&id)?, &changes).await?;
+    let job = jobs::update_job(state.ports.jobs.as_ref(), job_id(&id)?, &changes).await?;
     Ok(Json(json!({ "job": JobView::from(&job) })))
 }
 
 pub async fn delete(State(state): State<AppState>, _: Admin, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = job_id(&id)?;
-    jobs::delete_job(state.jobs.as_ref(), id).await?;
+    jobs::delete_job(state.ports.jobs.as_ref(), id).await?;
     Ok(Json(json!({ "deleted": id })))
 }
 

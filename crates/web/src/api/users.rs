@@ -1,6 +1,5 @@
 //! `/users`: admins manage everyone; each user manages their own account.
 
-use auth::sessions;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -8,12 +7,12 @@ use domain::accounts::{self, Registration};
 use domain::user::{Role, UserChanges};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use usecases::{accounts as account_changes, jobs};
 
-use super::auth::{session_error, start_session};
-use super::extract::{Admin, HasSchema, SelfOrAdmin, ValidJson};
+use super::extract::{HasSchema, ValidJson};
 use super::jobs::job_id;
 use super::views::UserView;
-use super::ws::Event;
+use crate::caller::{Admin, SelfOrAdmin};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -33,6 +32,20 @@ impl HasSchema for UserNew {
     const SCHEMA: &'static str = "user-new";
 }
 
+impl UserNew {
+    fn into_registration(self) -> (Registration, Role) {
+        let role = if self.is_admin { Role::Admin } else { Role::User };
+        let registration = Registration {
+            username: self.username,
+            password: self.password,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+        };
+        (registration, role)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserUpdate {
@@ -46,27 +59,30 @@ impl HasSchema for UserUpdate {
     const SCHEMA: &'static str = "user-update";
 }
 
+impl From<UserUpdate> for UserChanges {
+    fn from(body: UserUpdate) -> Self {
+        UserChanges {
+            first_name: body.first_name,
+            last_name: body.last_name,
+            email: body.email,
+            password: body.password,
+        }
+    }
+}
+
 /// `POST /users`: an admin creates an account, possibly an admin, and gets its first token.
 pub async fn create(
     State(state): State<AppState>,
     _: Admin,
     ValidJson(body): ValidJson<UserNew>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let role = if body.is_admin { Role::Admin } else { Role::User };
-    let registration = Registration {
-        username: body.username,
-        password: body.password,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        email: body.email,
-    };
-    let user = accounts::create_account(state.accounts(), registration, role).await?;
-    let tokens = start_session(&state, user.username.as_str()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "user": UserView::from(&user), "token": tokens.token }))))
+    let (registration, role) = body.into_registration();
+    let (user, tokens) = account_changes::create_account(&state.ports, registration, role).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "user": UserView::from(&user), "token": tokens.access.token }))))
 }
 
 pub async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<Value>, ApiError> {
-    let users = accounts::list_users(state.users.as_ref()).await?;
+    let users = accounts::list_users(state.ports.users.as_ref()).await?;
     Ok(Json(json!({ "users": users.iter().map(UserView::from).collect::<Vec<_>>() })))
 }
 
@@ -76,31 +92,20 @@ pub async fn get(
     _: SelfOrAdmin,
     Path(username): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let detail = accounts::user_detail(state.users.as_ref(), &username).await?;
+    let detail = accounts::user_detail(state.ports.users.as_ref(), &username).await?;
     let mut user = json!(UserView::from(&detail.user));
     user["jobs"] = json!(detail.jobs.iter().map(|id| id.get()).collect::<Vec<_>>());
     Ok(Json(json!({ "user": user })))
 }
 
-/// `PATCH /users/{username}`. A new password ends every session of that user: tokens issued
-/// before it are refused from the next request.
+/// `PATCH /users/{username}`. A new password ends every session of that user.
 pub async fn update(
     State(state): State<AppState>,
     _: SelfOrAdmin,
     Path(username): Path<String>,
     ValidJson(body): ValidJson<UserUpdate>,
 ) -> Result<Json<Value>, ApiError> {
-    let password_changes = body.password.is_some();
-    let changes = UserChanges {
-        first_name: body.first_name,
-        last_name: body.last_name,
-        email: body.email,
-        password: body.password,
-    };
-    let user = accounts::update_user(state.accounts(), &username, &changes).await?;
-    if password_changes {
-        sessions::revoke_everything(state.sessions.as_ref(), user.username.as_str()).await.map_err(session_error)?;
-    }
+    let user = account_changes::update_user(&state.ports, &username, &body.into()).await?;
     Ok(Json(json!({ "user": UserView::from(&user) })))
 }
 
@@ -110,8 +115,7 @@ pub async fn delete(
     _: SelfOrAdmin,
     Path(username): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    accounts::delete_user(state.users.as_ref(), &username).await?;
-    sessions::revoke_everything(state.sessions.as_ref(), &username).await.map_err(session_error)?;
+    account_changes::delete_user(&state.ports, &username).await?;
     Ok(Json(json!({ "deleted": username })))
 }
 
@@ -121,7 +125,6 @@ pub async fn apply(
     _: SelfOrAdmin,
     Path((username, id)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let job = accounts::apply(state.users.as_ref(), &username, job_id(&id)?).await?.job;
-    let _ = state.events.send(Event::Applied(json!({ "username": username, "jobId": job.get() })));
-    Ok((StatusCode::CREATED, Json(json!({ "applied": job.get() }))))
+    let application = jobs::apply(&state.ports, &username, job_id(&id)?).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "applied": application.job.get() }))))
 }

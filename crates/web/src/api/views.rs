@@ -1,10 +1,12 @@
-//! How the API shows domain values: camelCase JSON, equity as an exact decimal string, never a
-//! password hash (the domain's `User` does not have one to show).
+//! How the API shows domain values and events: camelCase JSON, equity as an exact decimal
+//! string, never a password hash (the domain's `User` does not have one to show).
 
 use domain::company::Company;
 use domain::job::Job;
 use domain::user::User;
 use serde::Serialize;
+use serde_json::json;
+use usecases::events::Event;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -71,4 +73,17 @@ impl From<&Job> for JobView {
             company_handle: job.company_handle.as_str().to_owned(),
         }
     }
+}
+
+/// An event as the live feed sends it: `{"type": "jobPosted", "job": {…}}` or
+/// `{"type": "applied", "application": {"username": …, "jobId": …}}`.
+pub fn event_message(event: &Event) -> String {
+    match event {
+        Event::JobPosted(job) => json!({ "type": "jobPosted", "job": JobView::from(job) }),
+        Event::Applied(application) => json!({
+            "type": "applied",
+            "application": { "username": application.username.as_str(), "jobId": application.job.get() },
+        }),
+    }
+    .to_string()
 }

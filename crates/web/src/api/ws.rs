@@ -7,40 +7,15 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::Response;
-use axum_extra::extract::CookieJar;
-use serde_json::{Value, json};
+use domain::user::User;
 use tokio::sync::broadcast;
+use usecases::events::Event;
+use usecases::sessions::Caller;
 
-use super::extract::{Caller, caller_from_token};
+use super::views::event_message;
+use crate::caller::{bearer_token, identify, session_token};
 use crate::error::ApiError;
-use crate::pages::SESSION_COOKIE;
 use crate::state::AppState;
-
-/// Something that happened, as the feed tells it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    /// A job was posted: everyone sees it.
-    JobPosted(Value),
-    /// Someone applied: admins only.
-    Applied(Value),
-}
-
-impl Event {
-    fn visible_to(&self, caller_is_admin: bool) -> bool {
-        match self {
-            Event::JobPosted(_) => true,
-            Event::Applied(_) => caller_is_admin,
-        }
-    }
-
-    fn message(&self) -> String {
-        match self {
-            Event::JobPosted(job) => json!({ "type": "jobPosted", "job": job }),
-            Event::Applied(application) => json!({ "type": "applied", "application": application }),
-        }
-        .to_string()
-    }
-}
 
 /// The caller of a WebSocket upgrade: a browser cannot set headers on one, so the session
 /// cookie counts too, and a cross-site page must not ride on it (the Origin is checked).
@@ -55,12 +30,12 @@ impl FromRequestParts<AppState> for FeedCaller {
         {
             return Err(ApiError::forbidden("cross-origin WebSocket refused"));
         }
-        if parts.headers.contains_key(header::AUTHORIZATION) {
-            return Caller::from_request_parts(parts, state).await.map(Self);
-        }
-        let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).ok_or_else(|| ApiError::unauthorized("missing bearer token or session"))?;
-        caller_from_token(state, token.value()).await.map(Self)
+        let token = match bearer_token(&parts.headers)? {
+            Some(token) => token.to_owned(),
+            None => session_token(&parts.headers)
+                .ok_or_else(|| ApiError::unauthorized("missing bearer token or session"))?,
+        };
+        identify(state, &token).await.map(Self)
     }
 }
 
@@ -69,17 +44,17 @@ pub async fn feed(
     FeedCaller(caller): FeedCaller,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let events = state.events.subscribe();
-    let is_admin = caller.is_admin();
-    upgrade.on_upgrade(move |socket| relay(socket, events, is_admin))
+    let events = state.feed.subscribe();
+    upgrade.on_upgrade(move |socket| relay(socket, events, caller.user))
 }
 
-async fn relay(mut socket: WebSocket, mut events: broadcast::Receiver<Event>, is_admin: bool) {
+/// Forwards every event `user` may see until either side closes.
+async fn relay(mut socket: WebSocket, mut events: broadcast::Receiver<Event>, user: User) {
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Ok(event) if event.visible_to(is_admin) => {
-                    if socket.send(Message::Text(event.message().into())).await.is_err() {
+                Ok(event) if event.is_visible_to(&user) => {
+                    if socket.send(Message::Text(event_message(&event).into())).await.is_err() {
                         break;
                     }
                 }

@@ -194,7 +194,9 @@ async fn breach_service_knowing(password: &str) -> MockServer {
 fn state_checking_breaches_at(server: &MockServer, policy: FailurePolicy) -> AppState {
     let url = url::Url::parse(&format!("{}/", server.uri())).unwrap();
     let client = PwnedPasswords::new(url, Duration::from_millis(500), policy).unwrap();
-    AppState { breaches: Arc::new(BreachAdapter(Arc::new(client))), ..memory_state() }
+    let mut state = memory_state();
+    state.ports.breaches = Arc::new(BreachAdapter(Arc::new(client)));
+    state
 }
 
 #[tokio::test]
@@ -239,7 +241,9 @@ async fn the_jwks_publishes_the_public_key_when_tokens_are_signed_with_eddsa() {
     )
     .unwrap();
     let tokens = TokenService::new(keys, TokenSettings::default(), Arc::new(auth::clock::SystemClock));
-    let app = InProcessApp::with_state(AppState { tokens: Arc::new(tokens), ..memory_state() });
+    let mut state = memory_state();
+    state.ports.tokens = Arc::new(tokens);
+    let app = InProcessApp::with_state(state);
 
     let jwks = app.get("/.well-known/jwks.json", None).await;
     let token = app.registered(&a_user()).await;

@@ -1,0 +1,113 @@
+//! Who is asking: the caller behind a request's access token, and the client's address.
+//!
+//! The API reads the token from `Authorization: Bearer`, the pages from the session cookie,
+//! the live feed from either; all of them ask the same use case,
+//! [`usecases::sessions::identify`], which also reads the caller's rights from the store.
+//!
+//! | extractor | who gets through |
+//! |---|---|
+//! | (none) | anyone |
+//! | [`LoggedIn`] | a valid, unrevoked access token of an existing account |
+//! | [`Admin`] | a caller whose account is an admin *now* (read from the store, not the token) |
+//! | [`SelfOrAdmin`] | an admin, or the caller named by the `{username}` path segment |
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum_extra::extract::CookieJar;
+use usecases::sessions::{self, Caller};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The browser session: the access token, in an HttpOnly, SameSite=Strict cookie.
+pub const SESSION_COOKIE: &str = "jobboard_session";
+
+/// The caller `token` proves, wherever the token came from.
+pub async fn identify(state: &AppState, token: &str) -> Result<Caller, ApiError> {
+    Ok(sessions::identify(&state.ports, token).await?)
+}
+
+/// The token of `Authorization: Bearer <token>`, if the header is there. Only the header: a
+/// token in a query string ends up in logs and browser history.
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    value
+        .to_str()
+        .ok()
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(Some)
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`"))
+}
+
+/// The access token of the browser session, if the request carries one.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    CookieJar::from_headers(headers).get(SESSION_COOKIE).map(|cookie| cookie.value().to_owned())
+}
+
+/// A caller with a valid access token in `Authorization: Bearer`.
+#[derive(Debug, Clone)]
+pub struct LoggedIn(pub Caller);
+
+impl FromRequestParts<AppState> for LoggedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer_token(&parts.headers)?.ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
+        identify(state, token).await.map(Self)
+    }
+}
+
+/// A caller who is an admin at the time of the request.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Caller);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let LoggedIn(caller) = LoggedIn::from_request_parts(parts, state).await?;
+        if !caller.is_admin() {
+            return Err(ApiError::forbidden("admin rights required"));
+        }
+        Ok(Self(caller))
+    }
+}
+
+/// An admin, or the user the `{username}` path segment names.
+#[derive(Debug, Clone)]
+pub struct SelfOrAdmin(pub Caller);
+
+impl FromRequestParts<AppState> for SelfOrAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let LoggedIn(caller) = LoggedIn::from_request_parts(parts, state).await?;
+        let params =
+            RawPathParams::from_request_parts(parts, state).await.map_err(|error| ApiError::internal(&error))?;
+        let target = params.iter().find(|(name, _)| *name == "username").map(|(_, value)| value);
+        if caller.is_admin() || target == Some(caller.user.username.as_str()) {
+            Ok(Self(caller))
+        } else {
+            Err(ApiError::forbidden("only that user or an admin may do this"))
+        }
+    }
+}
+
+/// The address of the client as the server saw it (the TCP peer), for the login throttle.
+/// In-process tests have none: they share one bucket.
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string());
+        Ok(Self(address))
+    }
+}
