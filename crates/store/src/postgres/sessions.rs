@@ -1,0 +1,137 @@
+//! Sessions: auth's [`SessionStore`] port on Postgres (refresh tokens, revoked access tokens,
+//! token versions). A refresh token is consumed by one conditional `UPDATE … RETURNING`, so
+//! concurrent refreshes of one token cannot both win.
+
+use async_trait::async_trait;
+use auth::clock::UnixTime;
+use auth::sessions::{Consumption, RefreshRecord, SessionStore, StoreFailure};
+
+use super::PgStore;
+
+fn store_failure(error: sqlx::Error) -> StoreFailure {
+    StoreFailure(Box::new(error))
+}
+
+#[async_trait]
+impl SessionStore for PgStore {
+    async fn record_refresh(&self, record: &RefreshRecord) -> Result<(), StoreFailure> {
+        sqlx::query_scalar::<_, String>(
+            "INSERT INTO refresh_tokens (jti, family, subject, expires_at) VALUES ($1, $2, $3, $4) RETURNING jti",
+        )
+        .bind(&record.jti)
+        .bind(&record.family)
+        .bind(&record.subject)
+        .bind(record.expires_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        Ok(())
+    }
+
+    async fn consume_refresh(&self, jti: &str, now: UnixTime) -> Result<Consumption, StoreFailure> {
+        // One statement: the row lock makes concurrent consumers queue, and every one after
+        // the first finds `consumed_at` set.
+        let consumed = sqlx::query_scalar::<_, String>(
+            "UPDATE refresh_tokens SET consumed_at = $2
+             WHERE jti = $1 AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+             RETURNING jti",
+        )
+        .bind(jti)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        if consumed.is_some() {
+            return Ok(Consumption::Consumed);
+        }
+        let previous = sqlx::query_as::<_, (String, bool, bool)>(
+            "SELECT family, consumed_at IS NOT NULL, revoked_at IS NOT NULL FROM refresh_tokens WHERE jti = $1",
+        )
+        .bind(jti)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        Ok(match previous {
+            Some((family, true, false)) => Consumption::AlreadyConsumed { family },
+            _ => Consumption::Refused,
+        })
+    }
+
+    async fn revoke_refresh(&self, jti: &str, now: UnixTime) -> Result<(), StoreFailure> {
+        sqlx::query_scalar::<_, String>(
+            "UPDATE refresh_tokens SET revoked_at = $2 WHERE jti = $1 AND revoked_at IS NULL RETURNING jti",
+        )
+        .bind(jti)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        Ok(())
+    }
+
+    async fn revoke_family(&self, family: &str, now: UnixTime) -> Result<(), StoreFailure> {
+        sqlx::query_scalar::<_, String>(
+            "UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL RETURNING jti",
+        )
+        .bind(family)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        Ok(())
+    }
+
+    async fn revoke_access(&self, jti: &str, expires_at: UnixTime) -> Result<(), StoreFailure> {
+        sqlx::query_scalar::<_, String>(
+            "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING RETURNING jti",
+        )
+        .bind(jti)
+        .bind(expires_at)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        Ok(())
+    }
+
+    async fn is_access_revoked(&self, jti: &str) -> Result<bool, StoreFailure> {
+        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = $1)")
+            .bind(jti)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(store_failure)
+    }
+
+    async fn token_version(&self, subject: &str) -> Result<i64, StoreFailure> {
+        let version = sqlx::query_scalar::<_, i64>("SELECT version FROM token_versions WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_failure)?;
+        Ok(version.unwrap_or(0))
+    }
+
+    async fn bump_token_version(&self, subject: &str) -> Result<i64, StoreFailure> {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO token_versions (subject, version) VALUES ($1, 1)
+             ON CONFLICT (subject) DO UPDATE SET version = token_versions.version + 1
+             RETURNING version",
+        )
+        .bind(subject)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_failure)
+    }
+
+    async fn purge_expired(&self, now: UnixTime) -> Result<u64, StoreFailure> {
+        let purged = sqlx::query_scalar::<_, i64>(
+            "WITH refresh AS (DELETE FROM refresh_tokens WHERE expires_at <= $1 RETURNING 1),
+                  access AS (DELETE FROM revoked_access_tokens WHERE expires_at <= $1 RETURNING 1)
+             SELECT (SELECT count(*) FROM refresh) + (SELECT count(*) FROM access)",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        Ok(u64::try_from(purged).unwrap_or(0))
+    }
+}
