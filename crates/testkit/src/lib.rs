@@ -1,29 +1,39 @@
 //! The test harness shared by every layer, so that a new test is a few lines.
 //!
-//! - [`postgres`] (from `testbed`): one Postgres container per run (started by `cargo xtask
-//!   test`, or by the harness itself when run alone), as `docs/test-infrastructure.md` describes.
-//! - [`database::TestDatabase`]: a fresh database per test, cloned from a migrated template.
-//! - [`app::TestApp`]: the web app on a real socket with typed request helpers.
-//! - [`fixtures`]: builders for test data; [`world`]: a small known world (an admin, two
-//!   users, a company, a job) for checking routes role by role.
-//! - [`timing`]: percentiles and table rows for the measurement commands.
+//! - [`app::TestApp`]: Jobboard under test with one API however it runs: the router called
+//!   in-process, served on a socket ([`served`]), or the real binary ([`process`]); typed
+//!   requests per route ([`client`]), answers read whole ([`answer`]), the live feed from a
+//!   client's side ([`feed`]).
+//! - [`state`]: the application state tests run against, assembled as start-up assembles it.
+//! - [`fixtures`]: builders, the one source of test data; [`world`]: a small known world
+//!   (an admin, two users, a company, a job) for checking routes role by role.
+//! - [`database::TestDatabase`]: a fresh database per test, cloned from a migrated template,
+//!   on the run's Postgres server ([`postgres`], from `testbed`).
 //! - [`browser`]: a headless Chromium session per test, always closed, with a screenshot and
 //!   the page source saved when the test fails.
+//! - [`timing`]: percentiles and table rows for the measurement commands.
 //!
-//! Everything here may depend on any workspace crate; nothing but tests may depend on this
-//! crate.
+//! Everything here may depend on any workspace crate; nothing but tests (and benches) may
+//! depend on this crate.
 
 // A harness reports a broken environment by panicking with the cause, like any test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod answer;
 pub mod app;
 pub mod browser;
+pub mod client;
 pub mod database;
+pub mod feed;
 pub mod fixtures;
+pub mod process;
+pub mod served;
+pub mod state;
 pub mod timing;
 pub mod world;
 
+pub use answer::Answer;
 pub use app::TestApp;
-// The run's infrastructure, where tests have always found it.
 pub use database::TestDatabase;
+// The run's infrastructure, where tests have always found it.
 pub use testbed::{docker, postgres};

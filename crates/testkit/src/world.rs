@@ -1,81 +1,46 @@
-//! A small, known world for API tests: an admin, a user, another user, a company and a job,
-//! each user logged in. Routes are checked against it role by role.
+//! A small, known world for API tests: an admin, a user, another user, each logged in, and a
+//! company with one job. Routes are checked against it role by role.
 
-use domain::accounts;
-use domain::user::Role;
-use serde_json::{Value, json};
-
-use crate::app::{InProcessApp, memory_state};
-use crate::fixtures::{UserFixture, a_user};
-
-/// A logged-in user: who, and the tokens their login returned.
-#[derive(Debug, Clone)]
-pub struct Login {
-    pub username: String,
-    pub password: String,
-    pub token: String,
-    pub refresh: String,
-}
+use crate::app::TestApp;
+use crate::client::Client;
+use crate::fixtures::{Session, a_company, a_job, a_user};
 
 pub struct World {
-    pub app: InProcessApp,
-    pub admin: Login,
+    pub app: TestApp,
+    pub admin: Session,
     /// A regular user, the one routes about "that user" are about.
-    pub user: Login,
+    pub user: Session,
     /// Another regular user.
-    pub other: Login,
+    pub other: Session,
     pub company: String,
     pub job: i64,
 }
 
-/// The world over the in-memory stores.
+/// The world in-process, over the in-memory stores.
 pub async fn world() -> World {
-    let state = memory_state();
-    let admin = a_user().named("admin");
-    accounts::create_account(state.ports.accounts(), admin.registration_form(), Role::Admin)
-        .await
-        .expect("the admin is created");
-    let app = InProcessApp::with_state(state);
-    let user = a_user().named("user");
-    let other = a_user().named("other");
-    for regular in [&user, &other] {
-        let answer = app.post_json("/auth/register", &regular.registration()).await;
-        assert_eq!(answer.status, 201, "registering {}: {}", regular.username, answer.body);
-    }
-    let admin = log_in(&app, &admin).await;
-    let company = app.send("POST", "/companies", Some(&company_body("acme")), Some(&admin.token)).await;
-    assert_eq!(company.status, 201, "{}", company.body);
-    let job = app.send("POST", "/jobs", Some(&job_body("acme")), Some(&admin.token)).await;
-    assert_eq!(job.status, 201, "{}", job.body);
-    let job = job.json()["job"]["id"].as_i64().expect("a job id");
-    World {
-        user: log_in(&app, &user).await,
-        other: log_in(&app, &other).await,
-        admin,
-        app,
-        company: "acme".into(),
-        job,
-    }
+    let app = TestApp::in_memory().await;
+    let admin = app.admin(&a_user().named("admin")).await;
+    let user = app.signed_up(&a_user().named("user")).await;
+    let other = app.signed_up(&a_user().named("other")).await;
+    app.as_user(&admin).create_company(&a_company()).await.expect(201);
+    let job = app.as_user(&admin).post_job(&a_job()).await.expect(201)["job"]["id"].as_i64().expect("a job id");
+    World { app, admin, user, other, company: a_company().handle, job }
 }
 
-async fn log_in(app: &InProcessApp, user: &UserFixture) -> Login {
-    let answer = app.post_json("/auth/token", &user.credentials()).await;
-    assert_eq!(answer.status, 200, "logging in {}: {}", user.username, answer.body);
-    let body = answer.json();
-    Login {
-        username: user.username.clone(),
-        password: user.password.clone(),
-        token: body["token"].as_str().expect("a token").to_owned(),
-        refresh: body["refresh"].as_str().expect("a refresh token").to_owned(),
+impl World {
+    pub fn as_admin(&self) -> Client<'_> {
+        self.app.as_user(&self.admin)
     }
-}
 
-/// A valid body for `POST /companies`.
-pub fn company_body(handle: &str) -> Value {
-    json!({ "handle": handle, "name": format!("{handle} corp"), "description": "Anvils", "numEmployees": 10 })
-}
+    pub fn as_user(&self) -> Client<'_> {
+        self.app.as_user(&self.user)
+    }
 
-/// A valid body for `POST /jobs`.
-pub fn job_body(company: &str) -> Value {
-    json!({ "title": "Engineer", "salary": 100000, "equity": "0.05", "companyHandle": company })
+    pub fn as_other(&self) -> Client<'_> {
+        self.app.as_user(&self.other)
+    }
+
+    pub fn anonymous(&self) -> Client<'_> {
+        self.app.anonymous()
+    }
 }

@@ -24,10 +24,10 @@ async fn main() -> Result<()> {
         max_failures_per_client: usize::MAX,
     };
     state.ports.throttle = Arc::new(LoginThrottle::new(unlimited, Arc::new(SystemClock)));
-    let app = testkit::app::serve_router(web::app(state)).await;
+    let app = testkit::served::serve(state).await;
     let known = demo.first().map(|account| account.username.clone()).unwrap_or_else(|| "demo".into());
-    let http = testkit::app::http_client();
-    let url = app.url("/auth/token");
+    let http = testkit::served::http_client();
+    let url = format!("http://{}/auth/token", app.address);
     let attempt = |username: String| {
         let (http, url) = (http.clone(), url.clone());
         async move {

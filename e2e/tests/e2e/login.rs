@@ -5,8 +5,8 @@ use testkit::fixtures::a_user;
 
 #[tokio::test]
 async fn the_right_password_signs_the_user_in() {
-    let app = TestApp::with_postgres().await;
-    app.registered(&a_user()).await;
+    let app = TestApp::served_on_postgres().await;
+    app.signed_up(&a_user()).await;
 
     with_browser(|browser| async move {
         let login = LoginPage::open(&browser, &app.url("")).await?;
@@ -21,8 +21,8 @@ async fn the_right_password_signs_the_user_in() {
 
 #[tokio::test]
 async fn a_wrong_password_shows_an_error_on_the_login_page() {
-    let app = TestApp::with_postgres().await;
-    app.registered(&a_user()).await;
+    let app = TestApp::served_on_postgres().await;
+    app.signed_up(&a_user()).await;
 
     with_browser(|browser| async move {
         let login = LoginPage::open(&browser, &app.url("")).await?;
@@ -37,7 +37,7 @@ async fn a_wrong_password_shows_an_error_on_the_login_page() {
 
 #[tokio::test]
 async fn the_home_page_redirects_a_visitor_without_a_session_to_login() {
-    let app = TestApp::with_postgres().await;
+    let app = TestApp::served_on_postgres().await;
 
     with_browser(|browser| async move {
         browser.goto(&app.url("/")).await?;

@@ -8,8 +8,9 @@ use auth::keys::{KeySet, SigningKey, VerifyingKey};
 use auth::token::{TokenService, TokenSettings};
 use reqwest::StatusCode;
 use serde_json::json;
-use testkit::app::{InProcessApp, memory_state};
+use testkit::TestApp;
 use testkit::fixtures::a_user;
+use testkit::state::memory_state;
 use testkit::world::world;
 use web::AppState;
 use web::passwords::BreachAdapter;
@@ -18,24 +19,21 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn registering_returns_a_token_pair_that_opens_the_new_account() {
-    let app = InProcessApp::with_memory_store();
+    let app = TestApp::in_memory().await;
 
-    let answer = app.post_json("/auth/register", &a_user().registration()).await;
+    let tokens = app.register(&a_user()).await.expect(201);
 
-    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-    let body = answer.json();
-    assert_eq!(body["expiresIn"], 300);
-    assert!(body["refresh"].is_string());
-    let account = app.get("/users/ada", body["token"].as_str()).await;
-    assert_eq!(account.status, StatusCode::OK, "{}", account.body);
+    assert_eq!(tokens["expiresIn"], 300);
+    assert!(tokens["refresh"].is_string());
+    app.with_token(tokens["token"].as_str().unwrap()).user("ada").await.expect(200);
 }
 
 #[tokio::test]
 async fn a_wrong_password_is_a_401_in_the_error_envelope() {
-    let app = InProcessApp::with_memory_store();
-    app.registered(&a_user()).await;
+    let app = TestApp::in_memory().await;
+    app.signed_up(&a_user()).await;
 
-    let answer = app.post_json("/auth/token", &a_user().with_password("not the password").credentials()).await;
+    let answer = app.log_in(&a_user().with_password("not the password")).await;
 
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.json(), json!({ "error": { "status": 401, "message": "invalid username or password" } }));
@@ -44,39 +42,34 @@ async fn a_wrong_password_is_a_401_in_the_error_envelope() {
 
 #[tokio::test]
 async fn an_unknown_user_gets_exactly_the_wrong_password_answer() {
-    let app = InProcessApp::with_memory_store();
-    app.registered(&a_user()).await;
+    let app = TestApp::in_memory().await;
+    app.signed_up(&a_user()).await;
 
-    let wrong_password = app.post_json("/auth/token", &a_user().with_password("not the password").credentials()).await;
-    let unknown_user = app.post_json("/auth/token", &a_user().named("nobody").credentials()).await;
+    let wrong_password = app.log_in(&a_user().with_password("not the password")).await;
+    let unknown_user = app.log_in(&a_user().named("nobody")).await;
 
     assert_eq!((unknown_user.status, unknown_user.body), (wrong_password.status, wrong_password.body));
 }
 
 #[tokio::test]
 async fn registering_a_taken_username_is_a_409() {
-    let app = InProcessApp::with_memory_store();
-    app.registered(&a_user()).await;
+    let app = TestApp::in_memory().await;
+    app.signed_up(&a_user()).await;
 
-    let answer = app.post_json("/auth/register", &a_user().registration()).await;
+    let answer = app.register(&a_user()).await;
 
-    assert_eq!(answer.status, StatusCode::CONFLICT);
-    assert_eq!(answer.json()["error"]["message"], "username 'ada' is taken");
+    assert_eq!((answer.status, answer.error_message()), (StatusCode::CONFLICT, json!("username 'ada' is taken")));
 }
 
 #[tokio::test]
 async fn a_refresh_gives_a_new_pair_and_reusing_the_old_token_revokes_the_family() {
     let world = world().await;
 
-    let rotated = world.app.post_json("/auth/refresh", &json!({ "refresh": world.user.refresh })).await;
-    let replayed = world.app.post_json("/auth/refresh", &json!({ "refresh": world.user.refresh })).await;
-    let after_replay = world.app.post_json("/auth/refresh", &json!({ "refresh": rotated.json()["refresh"] })).await;
+    let rotated = world.anonymous().refresh(&world.user.refresh).await.expect(200);
+    let replayed = world.anonymous().refresh(&world.user.refresh).await;
+    let after_replay = world.anonymous().refresh(rotated["refresh"].as_str().unwrap()).await;
 
-    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.body);
-    assert_eq!(
-        (replayed.status, replayed.json()["error"]["message"].clone()),
-        (StatusCode::UNAUTHORIZED, json!("token revoked"))
-    );
+    assert_eq!((replayed.status, replayed.error_message()), (StatusCode::UNAUTHORIZED, json!("token revoked")));
     assert_eq!(after_replay.status, StatusCode::UNAUTHORIZED, "the thief's copy and the victim's are both dead");
 }
 
@@ -84,8 +77,8 @@ async fn a_refresh_gives_a_new_pair_and_reusing_the_old_token_revokes_the_family
 async fn an_access_token_cannot_refresh_and_a_refresh_token_cannot_authenticate() {
     let world = world().await;
 
-    let refresh_with_access = world.app.post_json("/auth/refresh", &json!({ "refresh": world.user.token })).await;
-    let read_with_refresh = world.app.get("/users/user", Some(&world.user.refresh)).await;
+    let refresh_with_access = world.anonymous().refresh(&world.user.token).await;
+    let read_with_refresh = world.app.with_token(&world.user.refresh).user("user").await;
 
     assert_eq!(refresh_with_access.status, StatusCode::UNAUTHORIZED);
     assert_eq!(read_with_refresh.status, StatusCode::UNAUTHORIZED);
@@ -95,56 +88,34 @@ async fn an_access_token_cannot_refresh_and_a_refresh_token_cannot_authenticate(
 async fn logout_revokes_that_access_token_and_its_refresh_token_at_once() {
     let world = world().await;
 
-    let logout = world
-        .app
-        .send("POST", "/auth/logout", Some(&json!({ "refresh": world.user.refresh })), Some(&world.user.token))
-        .await;
+    assert_eq!(world.as_user().log_out(&world.user.refresh).await.status, StatusCode::NO_CONTENT);
 
-    assert_eq!(logout.status, StatusCode::NO_CONTENT, "{}", logout.body);
-    let verify = world.app.post_json("/auth/verify", &json!({ "token": world.user.token })).await;
-    assert_eq!(
-        (verify.status, verify.json()["error"]["message"].clone()),
-        (StatusCode::UNAUTHORIZED, json!("token revoked"))
-    );
-    assert_eq!(world.app.get("/users/user", Some(&world.user.token)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        world.app.post_json("/auth/refresh", &json!({ "refresh": world.user.refresh })).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        world.app.get("/users/other", Some(&world.other.token)).await.status,
-        StatusCode::OK,
-        "others stay logged in"
-    );
+    let verify = world.anonymous().verify(&world.user.token).await;
+    assert_eq!((verify.status, verify.error_message()), (StatusCode::UNAUTHORIZED, json!("token revoked")));
+    assert_eq!(world.as_user().user("user").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(world.anonymous().refresh(&world.user.refresh).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(world.as_other().user("other").await.status, StatusCode::OK, "others stay logged in");
 }
 
 #[tokio::test]
 async fn logout_all_ends_every_session_of_the_caller() {
     let world = world().await;
-    let second = world
-        .app
-        .post_json("/auth/token", &json!({ "username": "user", "password": world.user.password }))
-        .await
-        .json();
+    let second = world.app.logged_in(&a_user().named("user")).await;
 
-    let answer = world.app.send("POST", "/auth/logout-all", None, Some(&world.user.token)).await;
+    assert_eq!(world.as_user().log_out_everywhere().await.status, StatusCode::NO_CONTENT);
 
-    assert_eq!(answer.status, StatusCode::NO_CONTENT);
-    for token in [world.user.token.as_str(), second["token"].as_str().unwrap()] {
-        assert_eq!(world.app.get("/users/user", Some(token)).await.status, StatusCode::UNAUTHORIZED);
+    for session in [&world.user, &second] {
+        assert_eq!(world.app.as_user(session).user("user").await.status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(
-        world.app.post_json("/auth/refresh", &json!({ "refresh": second["refresh"] })).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(world.anonymous().refresh(&second.refresh).await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn verify_accepts_a_live_token_and_refuses_garbage() {
     let world = world().await;
 
-    let live = world.app.post_json("/auth/verify", &json!({ "token": world.user.token })).await;
-    let garbage = world.app.post_json("/auth/verify", &json!({ "token": "a.b.c" })).await;
+    let live = world.anonymous().verify(&world.user.token).await;
+    let garbage = world.anonymous().verify("a.b.c").await;
 
     assert_eq!((live.status, live.json()), (StatusCode::OK, json!({})));
     assert_eq!(garbage.status, StatusCode::UNAUTHORIZED);
@@ -152,26 +123,26 @@ async fn verify_accepts_a_live_token_and_refuses_garbage() {
 
 #[tokio::test]
 async fn five_wrong_passwords_lock_the_username_out_with_429_and_retry_after() {
-    let app = InProcessApp::with_memory_store();
-    app.registered(&a_user()).await;
-    let wrong = a_user().with_password("not the password").credentials();
+    let app = TestApp::in_memory().await;
+    app.signed_up(&a_user()).await;
     for attempt in 1..=5 {
-        assert_eq!(app.post_json("/auth/token", &wrong).await.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        let wrong = app.log_in(&a_user().with_password("not the password")).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
 
-    let locked = app.post_json("/auth/token", &a_user().credentials()).await;
+    let locked = app.log_in(&a_user()).await;
 
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
     let retry_after: i64 = locked.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "Retry-After: {retry_after}");
-    assert!(locked.json()["error"]["message"].as_str().unwrap().starts_with("too many failed logins"));
+    assert!(locked.error_message().as_str().unwrap().starts_with("too many failed logins"));
 }
 
 #[tokio::test]
 async fn a_token_in_the_query_string_is_ignored() {
     let world = world().await;
 
-    let answer = world.app.get(&format!("/users/user?token={0}&access_token={0}", world.user.token), None).await;
+    let answer = world.app.get(&format!("/users/user?token={0}&access_token={0}", world.user.token)).await;
 
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 }
@@ -202,17 +173,14 @@ fn state_checking_breaches_at(server: &MockServer, policy: FailurePolicy) -> App
 #[tokio::test]
 async fn a_breached_password_is_refused_at_registration_and_at_a_password_change() {
     let server = breach_service_knowing("password123").await;
-    let app = InProcessApp::with_state(state_checking_breaches_at(&server, FailurePolicy::FailOpen));
+    let app = TestApp::with_state(state_checking_breaches_at(&server, FailurePolicy::FailOpen)).await;
 
-    let refused = app.post_json("/auth/register", &a_user().with_password("password123").registration()).await;
-    let token = app.registered(&a_user()).await;
-    let change = app.send("PATCH", "/users/ada", Some(&json!({ "password": "password123" })), Some(&token)).await;
+    let refused = app.register(&a_user().with_password("password123")).await;
+    let ada = app.signed_up(&a_user()).await;
+    let change = app.as_user(&ada).update_user("ada", &json!({ "password": "password123" })).await;
 
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        refused.json()["error"]["message"],
-        json!(["password: has appeared in data breaches 42 times; choose another"])
-    );
+    assert_eq!(refused.error_message(), json!(["password: has appeared in data breaches 42 times; choose another"]));
     assert_eq!(change.status, StatusCode::BAD_REQUEST, "{}", change.body);
 }
 
@@ -220,15 +188,15 @@ async fn a_breached_password_is_refused_at_registration_and_at_a_password_change
 async fn a_breach_service_outage_lets_registration_through_unless_configured_to_refuse() {
     let server = MockServer::start().await;
     Mock::given(path_regex("^/range/")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
-    let open = InProcessApp::with_state(state_checking_breaches_at(&server, FailurePolicy::FailOpen));
-    let closed = InProcessApp::with_state(state_checking_breaches_at(&server, FailurePolicy::FailClosed));
+    let open = TestApp::with_state(state_checking_breaches_at(&server, FailurePolicy::FailOpen)).await;
+    let closed = TestApp::with_state(state_checking_breaches_at(&server, FailurePolicy::FailClosed)).await;
 
-    let accepted = open.post_json("/auth/register", &a_user().registration()).await;
-    let refused = closed.post_json("/auth/register", &a_user().registration()).await;
+    let accepted = open.register(&a_user()).await;
+    let refused = closed.register(&a_user()).await;
 
     assert_eq!(accepted.status, StatusCode::CREATED);
     assert_eq!(
-        (refused.status, refused.json()["error"]["message"].clone()),
+        (refused.status, refused.error_message()),
         (StatusCode::SERVICE_UNAVAILABLE, json!("service temporarily unavailable"))
     );
 }
@@ -243,16 +211,16 @@ async fn the_jwks_publishes_the_public_key_when_tokens_are_signed_with_eddsa() {
     let tokens = TokenService::new(keys, TokenSettings::default(), Arc::new(auth::clock::SystemClock));
     let mut state = memory_state();
     state.ports.tokens = Arc::new(tokens);
-    let app = InProcessApp::with_state(state);
+    let app = TestApp::with_state(state).await;
 
-    let jwks = app.get("/.well-known/jwks.json", None).await;
-    let token = app.registered(&a_user()).await;
+    let jwks = app.get("/.well-known/jwks.json").await;
+    let ada = app.signed_up(&a_user()).await;
 
     assert_eq!(jwks.status, StatusCode::OK);
     assert_eq!(
         (jwks.json()["keys"][0]["kid"].clone(), jwks.json()["keys"][0]["crv"].clone()),
         (json!("ed-a"), json!("Ed25519"))
     );
-    assert_eq!(jsonwebtoken::decode_header(&token).unwrap().alg, jsonwebtoken::Algorithm::EdDSA);
-    assert_eq!(app.get("/users/ada", Some(&token)).await.status, StatusCode::OK);
+    assert_eq!(jsonwebtoken::decode_header(&ada.token).unwrap().alg, jsonwebtoken::Algorithm::EdDSA);
+    assert_eq!(app.as_user(&ada).user("ada").await.status, StatusCode::OK);
 }

@@ -3,7 +3,8 @@
 //! `every_route_has_a_row`.
 
 use serde_json::{Value, json};
-use testkit::world::{World, company_body, job_body, world};
+use testkit::fixtures::{a_company, a_job, a_user};
+use testkit::world::{World, world};
 use web::api::routes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,15 +59,15 @@ fn body_for(method: &str, path: &str, world: &World, role: Role) -> Option<Value
     };
     Some(match (method, path) {
         ("POST", "/auth/token") => json!({ "username": world.user.username, "password": world.user.password }),
-        ("POST", "/auth/register") => testkit::fixtures::a_user().named("newcomer").registration(),
+        ("POST", "/auth/register") => a_user().named("newcomer").registration(),
         ("POST", "/auth/refresh") => json!({ "refresh": world.user.refresh }),
         ("POST", "/auth/verify") => json!({ "token": world.user.token }),
         ("POST", "/auth/logout") => json!({ "refresh": own_refresh }),
-        ("POST", "/companies") => company_body("globex"),
+        ("POST", "/companies") => a_company().named("globex").body(),
         ("PATCH", "/companies/{handle}") => json!({ "numEmployees": 11 }),
-        ("POST", "/jobs") => job_body(&world.company),
+        ("POST", "/jobs") => a_job().at(&world.company).body(),
         ("PATCH", "/jobs/{id}") => json!({ "salary": 1 }),
-        ("POST", "/users") => testkit::fixtures::a_user().named("hired").registration(),
+        ("POST", "/users") => a_user().named("hired").registration(),
         ("PATCH", "/users/{username}") => json!({ "firstName": "Renamed" }),
         _ => return None,
     })
@@ -78,27 +79,15 @@ async fn status_of(method: &str, path: &str, role: Role) -> u16 {
         .replace("{handle}", &world.company)
         .replace("{username}", &world.user.username)
         .replace("{id}", &world.job.to_string());
-    let token = match role {
-        Role::Anonymous => None,
-        Role::User => Some(world.user.token.as_str()),
-        Role::OtherUser => Some(world.other.token.as_str()),
-        Role::Admin => Some(world.admin.token.as_str()),
+    let client = match role {
+        Role::Anonymous => world.anonymous(),
+        Role::User => world.as_user(),
+        Role::OtherUser => world.as_other(),
+        Role::Admin => world.as_admin(),
     };
-    let body = body_for(method, path, &world, role);
-    let answer = if path == "/ws" {
-        let authorization = token.map(|token| format!("Bearer {token}"));
-        let mut headers = vec![
-            ("connection", "upgrade"),
-            ("upgrade", "websocket"),
-            ("sec-websocket-version", "13"),
-            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
-        ];
-        if let Some(authorization) = &authorization {
-            headers.push(("authorization", authorization));
-        }
-        world.app.call_with_headers("GET", &concrete, &headers).await
-    } else {
-        world.app.send(method, &concrete, body.as_ref(), token).await
+    let answer = match path {
+        "/ws" => client.ask_for_feed().await,
+        _ => client.send(method, &concrete, body_for(method, path, &world, role).as_ref()).await,
     };
     answer.status.as_u16()
 }

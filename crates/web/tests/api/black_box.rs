@@ -3,8 +3,8 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use testkit::app::{run_binary, token_of};
-use testkit::fixtures::a_user;
+use testkit::fixtures::{a_company, a_job, a_user};
+use testkit::process::run_binary;
 use testkit::{TestApp, TestDatabase};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -15,37 +15,28 @@ fn binary() -> String {
     std::env::var("NEXTEST_BIN_EXE_jobboard").unwrap_or_else(|_| env!("CARGO_BIN_EXE_jobboard").to_owned())
 }
 const SECRET: &str = "black-box-test-secret-of-32-bytes!";
+/// Too short to be accepted, and unlike any word an error message would use.
+const SHORT_SECRET: &str = "s3cr3t-t00-sh0rt";
 
 async fn jobboard() -> TestApp {
-    TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET)]).await
+    TestApp::binary(&binary(), &[("JWT_SECRET", SECRET)]).await
 }
 
 #[tokio::test]
 async fn a_session_lives_through_register_login_refresh_and_dies_at_logout() {
     let app = jobboard().await;
-    let http = testkit::app::http_client();
-    app.registered(&a_user()).await;
+    app.signed_up(&a_user()).await;
 
-    let login: Value = app.request_token(&a_user()).await.json().await.unwrap();
-    let refreshed =
-        http.post(app.url("/auth/refresh")).json(&json!({ "refresh": login["refresh"] })).send().await.unwrap();
-    let refreshed: Value = refreshed.json().await.unwrap();
-    let token = refreshed["token"].as_str().unwrap();
-    assert_eq!(app.get("/users/ada", Some(token)).await.status(), StatusCode::OK);
+    let login = app.logged_in(&a_user()).await;
+    let refreshed = app.anonymous().refresh(&login.refresh).await.expect(200);
+    let (token, refresh) = (refreshed["token"].as_str().unwrap(), refreshed["refresh"].as_str().unwrap());
+    assert_eq!(app.with_token(token).user("ada").await.status, StatusCode::OK);
 
-    let logout = http
-        .post(app.url("/auth/logout"))
-        .bearer_auth(token)
-        .json(&json!({ "refresh": refreshed["refresh"] }))
-        .send()
-        .await
-        .unwrap();
+    let logout = app.with_token(token).log_out(refresh).await;
 
-    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.get("/users/ada", Some(token)).await.status(), StatusCode::UNAUTHORIZED, "refused after logout");
-    let again =
-        http.post(app.url("/auth/refresh")).json(&json!({ "refresh": refreshed["refresh"] })).send().await.unwrap();
-    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(logout.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.with_token(token).user("ada").await.status, StatusCode::UNAUTHORIZED, "refused after logout");
+    assert_eq!(app.anonymous().refresh(refresh).await.status, StatusCode::UNAUTHORIZED);
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'ada'")
         .fetch_one(app.database().unwrap().pool())
         .await
@@ -63,48 +54,23 @@ async fn an_admin_made_by_create_admin_posts_a_company_and_a_job_and_a_user_appl
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     assert_eq!(String::from_utf8_lossy(&created.stdout).trim(), "created admin root");
     let app = TestApp::binary_over(&binary(), database, &[("JWT_SECRET", SECRET)]).await;
-    let http = testkit::app::http_client();
-    let admin = token_of(
-        app.post_json("/auth/token", &json!({ "username": "root", "password": "a long admin passphrase" })).await,
-        StatusCode::OK,
-    )
-    .await;
-    let company = http
-        .post(app.url("/companies"))
-        .bearer_auth(&admin)
-        .json(&testkit::world::company_body("acme"))
-        .send()
-        .await
-        .unwrap();
-    let job: Value = http
-        .post(app.url("/jobs"))
-        .bearer_auth(&admin)
-        .json(&testkit::world::job_body("acme"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = job["job"]["id"].as_i64().unwrap();
-    let user = app.registered(&a_user()).await;
+    let admin = app.logged_in(&a_user().named("root").with_password("a long admin passphrase")).await;
+    app.as_user(&admin).create_company(&a_company()).await.expect(201);
+    let id = app.as_user(&admin).post_job(&a_job()).await.expect(201)["job"]["id"].as_i64().unwrap();
+    let user = app.signed_up(&a_user()).await;
 
-    let applied = http.post(app.url(&format!("/users/ada/jobs/{id}"))).bearer_auth(&user).send().await.unwrap();
+    app.as_user(&user).apply("ada", id).await.expect(201);
 
-    assert_eq!(company.status(), StatusCode::CREATED);
-    assert_eq!(applied.status(), StatusCode::CREATED);
-    let detail: Value = app.get("/users/ada", Some(&admin)).await.json().await.unwrap();
-    assert_eq!(detail["user"]["jobs"], json!([id]));
+    assert_eq!(app.as_user(&admin).user("ada").await.expect(200)["user"]["jobs"], json!([id]));
 }
 
 #[tokio::test]
 async fn sigterm_lets_a_request_already_in_flight_finish_with_success() {
-    let mut app =
-        TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET), ("RUST_LOG", "info,tower_http=debug")])
-            .await;
+    let mut app = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("RUST_LOG", "info,tower_http=debug")]).await;
     let body = a_user().registration().to_string();
     let (first, rest) = body.split_at(20);
-    let mut connection = tokio::net::TcpStream::connect(app.address).await.unwrap();
+    // Raw bytes are the point: half a request, the rest after SIGTERM.
+    let mut connection = tokio::net::TcpStream::connect(app.address()).await.unwrap();
     let head = format!(
         "POST /auth/register HTTP/1.1\r\nHost: jobboard\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
@@ -125,10 +91,10 @@ async fn sigterm_lets_a_request_already_in_flight_finish_with_success() {
 
 #[tokio::test]
 async fn no_secret_ever_reaches_the_logs() {
-    let mut app = TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET), ("RUST_LOG", "debug")]).await;
-    let token = app.registered(&a_user()).await;
-    app.request_token(&a_user().with_password("a wrong password")).await;
-    app.get("/users/ada", Some(&token)).await;
+    let mut app = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("RUST_LOG", "debug")]).await;
+    let ada = app.signed_up(&a_user()).await;
+    app.log_in(&a_user().with_password("a wrong password")).await;
+    app.as_user(&ada).user("ada").await;
 
     app.process().terminate();
     app.process().wait_for_exit().await;
@@ -136,7 +102,7 @@ async fn no_secret_ever_reaches_the_logs() {
     let logs = app.process().logs();
     assert!(logs.contains("started processing request"), "the log is verbose: {logs}");
     assert!(logs.contains("request_id="), "every request's lines carry its id: {logs}");
-    for secret in [SECRET, &a_user().password, "a wrong password", &token] {
+    for secret in [SECRET, &a_user().password, "a wrong password", &ada.token] {
         assert!(!logs.contains(secret), "{secret:?} was logged");
     }
 }
@@ -146,7 +112,12 @@ async fn an_invalid_configuration_is_reported_whole_before_anything_starts() {
     let output = run_binary(
         &binary(),
         &[],
-        &[("APP_ENV", "production"), ("BIND_ADDR", "nowhere"), ("ACCESS_TOKEN_TTL", "soon"), ("JWT_SECRET", "short")],
+        &[
+            ("APP_ENV", "production"),
+            ("BIND_ADDR", "nowhere"),
+            ("ACCESS_TOKEN_TTL", "soon"),
+            ("JWT_SECRET", SHORT_SECRET),
+        ],
         "",
     )
     .await;
@@ -156,13 +127,13 @@ async fn an_invalid_configuration_is_reported_whole_before_anything_starts() {
     for variable in ["BIND_ADDR", "ACCESS_TOKEN_TTL", "JWT_SECRET"] {
         assert!(stderr.contains(variable), "{variable} missing from:\n{stderr}");
     }
-    assert!(!stderr.contains("short\""), "the secret's value is not echoed");
+    assert!(!stderr.contains(SHORT_SECRET), "the secret's value is not echoed:\n{stderr}");
 }
 
 #[tokio::test]
 async fn production_logs_are_json_lines() {
-    let mut app = TestApp::binary_with_postgres(&binary(), &[("JWT_SECRET", SECRET), ("APP_ENV", "production")]).await;
-    app.get("/healthz", None).await;
+    let mut app = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("APP_ENV", "production")]).await;
+    app.get("/healthz").await;
     app.process().terminate();
     app.process().wait_for_exit().await;
 

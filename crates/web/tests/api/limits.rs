@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testkit::TestApp;
-use testkit::fixtures::a_user;
+use testkit::fixtures::{a_company, a_user};
 
 /// (what, method, path, body, expected status). Every username, handle and name is unique, so
 /// the cases do not collide in the one database they share.
@@ -81,23 +81,19 @@ fn cases() -> Vec<(String, &'static str, String, Value, StatusCode)> {
 
 #[tokio::test]
 async fn every_limit_is_accepted_and_one_past_it_is_a_400_never_a_500() {
-    let app = TestApp::with_postgres().await;
-    let admin = app.registered_admin(&a_user().named("root")).await;
-    let http = testkit::app::http_client();
-    let setup = json!({ "handle": "limits", "name": "Limits", "description": "" });
-    http.post(app.url("/companies")).bearer_auth(&admin).json(&setup).send().await.unwrap();
+    let app = TestApp::on_postgres().await;
+    let admin = app.as_user(&app.admin(&a_user().named("root")).await);
+    admin.create_company(&a_company().named("limits")).await.expect(201);
 
     let cases = cases();
     let mut mismatches = Vec::new();
     for (what, method, path, body, expected) in &cases {
-        let request = match *method {
-            "GET" => http.get(app.url(path)),
-            _ => http.post(app.url(path)).json(body),
+        let answer = match *method {
+            "GET" => admin.get(path).await,
+            _ => admin.post(path, body).await,
         };
-        let response = request.bearer_auth(&admin).send().await.unwrap();
-        let status = response.status();
-        if status != *expected {
-            mismatches.push(format!("{what}: expected {expected}, got {status}: {}", response.text().await.unwrap()));
+        if answer.status != *expected {
+            mismatches.push(format!("{what}: expected {expected}, got {}: {}", answer.status, answer.body));
         }
     }
     println!("{} limit cases", cases.len());

@@ -1,72 +1,30 @@
 //! `/ws` on a real socket: the upgrade, who may open it, and what each caller is told.
 
-use futures_util::StreamExt;
-use serde_json::{Value, json};
+use serde_json::json;
 use testkit::TestApp;
-use testkit::fixtures::a_user;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-
-async fn open_feed(
-    app: &TestApp,
-    token: &str,
-    origin: Option<&str>,
-) -> Result<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>, u16> {
-    let mut request = app.url("/ws").replace("http://", "ws://").into_client_request().unwrap();
-    request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {token}")).unwrap());
-    if let Some(origin) = origin {
-        request.headers_mut().insert("origin", HeaderValue::from_str(origin).unwrap());
-    }
-    match tokio_tungstenite::connect_async(request).await {
-        Ok((socket, _)) => Ok(socket),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
-        Err(error) => panic!("{error}"),
-    }
-}
-
-async fn next_message(
-    socket: &mut (
-             impl StreamExt<Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>>
-             + Unpin
-         ),
-) -> Value {
-    let message =
-        tokio::time::timeout(std::time::Duration::from_secs(10), socket.next()).await.expect("a message within 10 s");
-    serde_json::from_str(message.unwrap().unwrap().to_text().unwrap()).unwrap()
-}
+use testkit::fixtures::{a_company, a_job, a_user};
 
 #[tokio::test]
 async fn a_posted_job_reaches_every_open_feed_and_applications_reach_admins_only() {
-    let app = TestApp::with_postgres().await;
-    let admin = app.registered_admin(&a_user().named("root")).await;
-    let user = app.registered(&a_user()).await;
-    let mut admin_feed = open_feed(&app, &admin, None).await.unwrap();
-    let mut user_feed = open_feed(&app, &user, None).await.unwrap();
-    let http = testkit::app::http_client();
-    http.post(app.url("/companies"))
-        .bearer_auth(&admin)
-        .json(&testkit::world::company_body("acme"))
-        .send()
-        .await
-        .unwrap();
+    let app = TestApp::served_in_memory().await;
+    let (admin, user) = (app.admin(&a_user().named("root")).await, app.signed_up(&a_user()).await);
+    let mut admin_feed = app.as_user(&admin).open_feed().await.unwrap();
+    let mut user_feed = app.as_user(&user).open_feed().await.unwrap();
+    app.as_user(&admin).create_company(&a_company()).await.expect(201);
 
-    let job =
-        http.post(app.url("/jobs")).bearer_auth(&admin).json(&testkit::world::job_body("acme")).send().await.unwrap();
-    let job: Value = job.json().await.unwrap();
-    let id = job["job"]["id"].as_i64().unwrap();
+    let job = app.as_user(&admin).post_job(&a_job()).await.expect(201)["job"].clone();
+    assert_eq!(user_feed.next_event().await, json!({ "type": "jobPosted", "job": job }));
+    assert_eq!(admin_feed.next_event().await["type"], "jobPosted");
 
-    assert_eq!(next_message(&mut user_feed).await, json!({ "type": "jobPosted", "job": job["job"] }));
-    assert_eq!(next_message(&mut admin_feed).await["type"], "jobPosted");
-
-    http.post(app.url(&format!("/users/ada/jobs/{id}"))).bearer_auth(&user).send().await.unwrap();
-    http.post(app.url("/jobs")).bearer_auth(&admin).json(&testkit::world::job_body("acme")).send().await.unwrap();
-
+    let id = job["id"].as_i64().unwrap();
+    app.as_user(&user).apply("ada", id).await.expect(201);
+    app.as_user(&admin).post_job(&a_job()).await.expect(201);
     assert_eq!(
-        next_message(&mut admin_feed).await,
+        admin_feed.next_event().await,
         json!({ "type": "applied", "application": { "username": "ada", "jobId": id } })
     );
     assert_eq!(
-        next_message(&mut user_feed).await["type"],
+        user_feed.next_event().await["type"],
         "jobPosted",
         "the user never saw the application, only the next job"
     );
@@ -74,12 +32,12 @@ async fn a_posted_job_reaches_every_open_feed_and_applications_reach_admins_only
 
 #[tokio::test]
 async fn the_feed_refuses_anonymous_and_cross_origin_callers() {
-    let app = TestApp::with_memory_store().await;
-    let user = app.registered(&a_user()).await;
+    let app = TestApp::served_in_memory().await;
+    let user = app.signed_up(&a_user()).await;
 
-    let anonymous = open_feed(&app, "not a token", None).await.err();
-    let cross_origin = open_feed(&app, &user, Some("https://evil.example")).await.err();
-    let same_origin = open_feed(&app, &user, Some(&app.url(""))).await;
+    let anonymous = app.with_token("not a token").open_feed().await.err();
+    let cross_origin = app.as_user(&user).open_feed_from("https://evil.example").await.err();
+    let same_origin = app.as_user(&user).open_feed_from(&app.url("")).await;
 
     assert_eq!(anonymous, Some(401));
     assert_eq!(cross_origin, Some(403));

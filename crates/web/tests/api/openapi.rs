@@ -3,13 +3,11 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use testkit::app::InProcessApp;
+use testkit::TestApp;
 use web::api::routes;
 
 async fn document() -> Value {
-    let answer = InProcessApp::with_memory_store().get("/openapi.json", None).await;
-    assert_eq!(answer.status, StatusCode::OK);
-    answer.json()
+    TestApp::in_memory().await.get("/openapi.json").await.expect(200)
 }
 
 #[tokio::test]
@@ -37,10 +35,10 @@ async fn every_documented_operation_is_routed_and_every_route_is_documented() {
     routed.sort();
     assert_eq!(documented, routed);
 
-    let app = InProcessApp::with_memory_store();
+    let app = TestApp::in_memory().await;
     for (method, path) in &routed {
         let concrete = path.replace("{handle}", "acme").replace("{id}", "1").replace("{username}", "ada");
-        let answer = app.send(method, &concrete, None, None).await;
+        let answer = app.anonymous().send(method, &concrete, None).await;
         let fell_through = answer.status == StatusCode::NOT_FOUND && answer.body.contains("no route for")
             || answer.status == StatusCode::METHOD_NOT_ALLOWED;
         assert!(!fell_through, "{method} {path} is documented but not routed: {}", answer.body);

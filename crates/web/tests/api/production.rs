@@ -5,12 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::Method;
 use axum::routing::get;
 use reqwest::StatusCode;
 use serde_json::json;
-use testkit::TestDatabase;
-use testkit::app::{InProcessApp, memory_state};
-use web::AppState;
+use testkit::client::Request;
+use testkit::state::memory_state;
+use testkit::{TestApp, TestDatabase};
 use web::state::HttpSettings;
 
 async fn boom() -> &'static str {
@@ -28,51 +29,44 @@ fn misbehaving(http: &HttpSettings) -> Router {
 
 #[tokio::test]
 async fn a_panicking_handler_is_a_500_envelope_and_the_server_keeps_serving() {
-    let app = testkit::app::serve_router(misbehaving(&HttpSettings::for_origin("http://127.0.0.1"))).await;
-    let http = testkit::app::http_client();
+    let app = TestApp::served_router(misbehaving(&HttpSettings::for_origin("http://127.0.0.1"))).await;
 
-    let boom = http.get(app.url("/boom")).send().await.unwrap();
-    let status = boom.status();
-    let body: serde_json::Value = boom.json().await.unwrap();
-    let after = http.get(app.url("/fine")).send().await.unwrap();
+    let boom = app.get("/boom").await;
+    let after = app.get("/fine").await;
 
     assert_eq!(
-        (status, body),
+        (boom.status, boom.json()),
         (StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": { "status": 500, "message": "internal error" } }))
     );
-    assert_eq!(after.status(), StatusCode::OK, "the same server answers the next request");
+    assert_eq!(after.status, StatusCode::OK, "the same server answers the next request");
 }
 
 #[tokio::test]
 async fn a_request_that_takes_too_long_is_cut_off_with_a_503_envelope() {
     let http =
         HttpSettings { request_timeout: Duration::from_millis(100), ..HttpSettings::for_origin("http://127.0.0.1") };
-    let app = InProcessApp::with_router(misbehaving(&http));
+    let app = TestApp::with_router(misbehaving(&http)).await;
 
-    let answer = app.get("/forever", None).await;
+    let answer = app.get("/forever").await;
 
-    assert_eq!(
-        (answer.status, answer.json()["error"]["message"].clone()),
-        (StatusCode::SERVICE_UNAVAILABLE, json!("request timed out"))
-    );
+    assert_eq!((answer.status, answer.error_message()), (StatusCode::SERVICE_UNAVAILABLE, json!("request timed out")));
 }
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413_envelope() {
-    let app = InProcessApp::with_memory_store();
     let huge = json!({ "username": "a", "password": "x".repeat(100 * 1024) });
 
-    let answer = app.post_json("/auth/token", &huge).await;
+    let answer = TestApp::in_memory().await.anonymous().post("/auth/token", &huge).await;
 
     assert_eq!(
-        (answer.status, answer.json()["error"]["message"].clone()),
+        (answer.status, answer.error_message()),
         (StatusCode::PAYLOAD_TOO_LARGE, json!("request body too large"))
     );
 }
 
 #[tokio::test]
 async fn a_wrong_method_is_a_405_envelope_naming_the_allowed_ones() {
-    let answer = InProcessApp::with_memory_store().send("PUT", "/companies", None, None).await;
+    let answer = TestApp::in_memory().await.send(Request::new(Method::PUT, "/companies")).await;
 
     assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(answer.json()["error"]["status"], 405);
@@ -81,7 +75,7 @@ async fn a_wrong_method_is_a_405_envelope_naming_the_allowed_ones() {
 
 #[tokio::test]
 async fn every_response_carries_security_headers_and_a_request_id() {
-    let answer = InProcessApp::with_memory_store().get("/healthz", None).await;
+    let answer = TestApp::in_memory().await.get("/healthz").await;
 
     for (header, value) in [
         ("x-content-type-options", "nosniff"),
@@ -98,9 +92,10 @@ async fn every_response_carries_security_headers_and_a_request_id() {
 
 #[tokio::test]
 async fn over_https_responses_ask_for_https_only() {
-    let state = AppState { http: HttpSettings::for_origin("https://jobs.example.com"), ..memory_state() };
+    let mut state = memory_state();
+    state.http = HttpSettings::for_origin("https://jobs.example.com");
 
-    let answer = InProcessApp::with_state(state).get("/healthz", None).await;
+    let answer = TestApp::with_state(state).await.get("/healthz").await;
 
     assert!(answer.header("strict-transport-security").unwrap().starts_with("max-age="));
 }
@@ -109,16 +104,17 @@ async fn over_https_responses_ask_for_https_only() {
 async fn readiness_fails_with_503_when_the_database_is_unreachable() {
     let database = TestDatabase::new().await;
     let store = Arc::new(database.store());
-    let state = AppState { readiness: store.clone(), ..memory_state() };
-    let app = InProcessApp::with_state(state);
-    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+    let mut state = memory_state();
+    state.readiness = store.clone();
+    let app = TestApp::with_state(state).await;
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
 
     store.pool().close().await;
 
-    let answer = app.get("/readyz", None).await;
+    let answer = app.get("/readyz").await;
     assert_eq!(
-        (answer.status, answer.json()["error"]["message"].clone()),
+        (answer.status, answer.error_message()),
         (StatusCode::SERVICE_UNAVAILABLE, json!("not ready: the store is unreachable"))
     );
-    assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK, "alive, not ready");
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK, "alive, not ready");
 }

@@ -2,26 +2,22 @@
 //! shape shows up in review as a snapshot diff.
 
 use serde_json::json;
+use testkit::fixtures::a_user;
 use testkit::world::world;
 
 #[tokio::test]
 async fn representative_responses() {
     let world = world().await;
-    let job = format!("/jobs/{}", world.job);
-    world.app.send("POST", &format!("/users/user/jobs/{}", world.job), None, Some(&world.user.token)).await;
+    world.as_user().apply("user", world.job).await.expect(201);
 
-    let login = world
-        .app
-        .post_json("/auth/token", &json!({ "username": "user", "password": world.user.password }))
-        .await
-        .json();
+    let login = world.app.log_in(&a_user().named("user")).await.json();
     insta::assert_json_snapshot!("token", login, { ".token" => "[jwt]", ".refresh" => "[jwt]" });
-    insta::assert_json_snapshot!("company", world.app.get("/companies/acme", None).await.json(), { ".company.jobs[].id" => "[id]" });
-    insta::assert_json_snapshot!("job", world.app.get(&job, None).await.json(), { ".job.id" => "[id]" });
-    insta::assert_json_snapshot!("user", world.app.get("/users/user", Some(&world.user.token)).await.json(), { ".user.jobs[]" => "[id]" });
+    insta::assert_json_snapshot!("company", world.anonymous().company("acme").await.json(), { ".company.jobs[].id" => "[id]" });
+    insta::assert_json_snapshot!("job", world.anonymous().job(world.job).await.json(), { ".job.id" => "[id]" });
+    insta::assert_json_snapshot!("user", world.as_user().user("user").await.json(), { ".user.jobs[]" => "[id]" });
     insta::assert_json_snapshot!(
         "violations",
-        world.app.post_json("/auth/register", &json!({ "username": "", "extra": true })).await.json()
+        world.anonymous().post("/auth/register", &json!({ "username": "", "extra": true })).await.json()
     );
-    insta::assert_json_snapshot!("forbidden", world.app.get("/users", Some(&world.user.token)).await.json());
+    insta::assert_json_snapshot!("forbidden", world.as_user().users().await.json());
 }

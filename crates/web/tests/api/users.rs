@@ -9,15 +9,12 @@ use testkit::world::world;
 #[tokio::test]
 async fn an_admin_creates_an_admin_who_gets_a_working_token() {
     let world = world().await;
-    let mut body = a_user().named("second").registration();
-    body["isAdmin"] = json!(true);
 
-    let answer = world.app.send("POST", "/users", Some(&body), Some(&world.admin.token)).await;
+    let created = world.as_admin().create_user(&a_user().named("second"), true).await.expect(201);
 
-    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-    assert_eq!(answer.json()["user"]["isAdmin"], true);
-    let token = answer.json()["token"].as_str().unwrap().to_owned();
-    assert_eq!(world.app.get("/users", Some(&token)).await.status, StatusCode::OK);
+    assert_eq!(created["user"]["isAdmin"], true);
+    let token = created["token"].as_str().unwrap();
+    assert_eq!(world.app.with_token(token).users().await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -25,7 +22,7 @@ async fn registration_can_never_make_an_admin() {
     let mut body = a_user().registration();
     body["isAdmin"] = json!(true);
 
-    let answer = world().await.app.post_json("/auth/register", &body).await;
+    let answer = world().await.anonymous().post("/auth/register", &body).await;
 
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
 }
@@ -34,7 +31,7 @@ async fn registration_can_never_make_an_admin() {
 async fn users_are_listed_by_username_without_password_hashes() {
     let world = world().await;
 
-    let answer = world.app.get("/users", Some(&world.admin.token)).await;
+    let answer = world.as_admin().users().await;
 
     let users = answer.json()["users"].clone();
     let names: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
@@ -45,11 +42,10 @@ async fn users_are_listed_by_username_without_password_hashes() {
 #[tokio::test]
 async fn a_user_applies_once_and_sees_the_job_among_theirs() {
     let world = world().await;
-    let path = format!("/users/user/jobs/{}", world.job);
 
-    let applied = world.app.send("POST", &path, None, Some(&world.user.token)).await;
-    let again = world.app.send("POST", &path, None, Some(&world.user.token)).await;
-    let detail = world.app.get("/users/user", Some(&world.user.token)).await;
+    let applied = world.as_user().apply("user", world.job).await;
+    let again = world.as_user().apply("user", world.job).await;
+    let detail = world.as_user().user("user").await;
 
     assert_eq!((applied.status, applied.json()), (StatusCode::CREATED, json!({ "applied": world.job })));
     assert_eq!(again.status, StatusCode::CONFLICT);
@@ -60,27 +56,19 @@ async fn a_user_applies_once_and_sees_the_job_among_theirs() {
 async fn applying_to_an_unknown_job_is_a_404() {
     let world = world().await;
 
-    let answer = world.app.send("POST", "/users/user/jobs/99999", None, Some(&world.user.token)).await;
+    let answer = world.as_user().apply("user", 99999).await;
 
-    assert_eq!(
-        (answer.status, answer.json()["error"]["message"].clone()),
-        (StatusCode::NOT_FOUND, json!("job 99999 not found"))
-    );
+    assert_eq!((answer.status, answer.error_message()), (StatusCode::NOT_FOUND, json!("job 99999 not found")));
 }
 
 #[tokio::test]
 async fn a_new_password_ends_every_session_of_that_user() {
     let world = world().await;
 
-    let changed = world
-        .app
-        .send("PATCH", "/users/user", Some(&json!({ "password": "a whole new passphrase" })), Some(&world.user.token))
-        .await;
+    world.as_user().update_user("user", &json!({ "password": "a whole new passphrase" })).await.expect(200);
 
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
-    assert_eq!(world.app.get("/users/user", Some(&world.user.token)).await.status, StatusCode::UNAUTHORIZED);
-    let relogin =
-        world.app.post_json("/auth/token", &json!({ "username": "user", "password": "a whole new passphrase" })).await;
+    assert_eq!(world.as_user().user("user").await.status, StatusCode::UNAUTHORIZED);
+    let relogin = world.app.log_in(&a_user().named("user").with_password("a whole new passphrase")).await;
     assert_eq!(relogin.status, StatusCode::OK);
 }
 
@@ -88,26 +76,23 @@ async fn a_new_password_ends_every_session_of_that_user() {
 async fn a_deleted_users_token_is_refused() {
     let world = world().await;
 
-    let deleted = world.app.send("DELETE", "/users/user", None, Some(&world.user.token)).await;
+    let deleted = world.as_user().delete_user("user").await;
 
     assert_eq!(deleted.json(), json!({ "deleted": "user" }));
-    assert_eq!(world.app.get("/users/user", Some(&world.user.token)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(world.as_user().user("user").await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn a_demoted_admin_loses_admin_rights_on_the_next_request() {
-    let app = TestApp::with_postgres().await;
-    let token = app.registered_admin(&a_user()).await;
-    assert_eq!(app.get("/users", Some(&token)).await.status(), StatusCode::OK);
+    let app = TestApp::on_postgres().await;
+    let admin = app.admin(&a_user()).await;
+    assert_eq!(app.as_user(&admin).users().await.status, StatusCode::OK);
 
+    // No route demotes an admin: the database is changed behind the app's back.
     sqlx::query("UPDATE users SET is_admin = false WHERE username = 'ada'")
         .execute(app.database().unwrap().pool())
         .await
         .unwrap();
 
-    assert_eq!(
-        app.get("/users", Some(&token)).await.status(),
-        StatusCode::FORBIDDEN,
-        "the same token, no longer admin"
-    );
+    assert_eq!(app.as_user(&admin).users().await.status, StatusCode::FORBIDDEN, "the same token, no longer admin");
 }
