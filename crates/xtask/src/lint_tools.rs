@@ -8,8 +8,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use crate::install::{Outcome, Privilege, apt_install};
 use crate::progress;
-use crate::provision::{Outcome, Privilege, apt_install};
 
 pub const REQUIREMENTS: &str = ".config/lint-tools.txt";
 const VENV: &str = "target/lint-tools";

@@ -16,9 +16,8 @@
 
 mod bench;
 mod cargo;
+mod install;
 mod layer;
-#[cfg(test)]
-mod layering;
 mod lint;
 mod lint_tools;
 mod postgres_image;

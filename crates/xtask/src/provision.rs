@@ -7,11 +7,12 @@
 //! otherwise the run stops before any test, printing the exact commands.
 
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use testbed::postgres::{DEFAULT_IMAGE, LOCAL_IMAGE};
 
+use crate::install::{Outcome, Privilege, apt_install};
 use crate::layer::Layer;
 use crate::{cargo, lint_tools, postgres_image, progress};
 
@@ -25,35 +26,6 @@ pub enum Need {
     DockerEngine,
     PostgresImage,
     Browser,
-}
-
-/// What this process may do to the machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Privilege {
-    Root,
-    /// In CI, with `sudo` that asks for no password (GitHub's runners).
-    Sudo,
-    User,
-}
-
-impl Privilege {
-    pub fn detect() -> Self {
-        if is_root() {
-            Privilege::Root
-        } else if std::env::var("CI").is_ok_and(|value| value == "true")
-            && Command::new("sudo").args(["-n", "true"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
-        {
-            Privilege::Sudo
-        } else {
-            Privilege::User
-        }
-    }
-}
-
-/// How a need ended up: met, or left to the user with the commands that meet it.
-pub enum Outcome {
-    Met,
-    Manual(String),
 }
 
 impl Need {
@@ -180,45 +152,6 @@ async fn postgres_image(privilege: Privilege) -> Result<Outcome> {
     })
     .await?;
     Ok(Outcome::Met)
-}
-
-/// `apt-get install` as root or with CI's sudo; otherwise the command to run.
-pub async fn apt_install(packages: &[&'static str], privilege: Privilege) -> Result<Outcome> {
-    let list = packages.join(" ");
-    let script = format!("apt-get update && apt-get install -y --no-install-recommends {list}");
-    let prefix = match privilege {
-        Privilege::Root => vec![],
-        Privilege::Sudo => vec!["sudo", "-n"],
-        Privilege::User => return Ok(Outcome::Manual(format!("sudo sh -c '{script}'"))),
-    };
-    let packages = packages.to_vec();
-    progress::show_blocking(&format!("apt-get install {list}"), move || {
-        let mut command = Command::new(prefix.first().copied().unwrap_or("sh"));
-        command.args(prefix.iter().skip(1));
-        if !prefix.is_empty() {
-            command.arg("sh");
-        }
-        // Quiet unless it fails: apt's progress drowns the rest of a CI log.
-        let output = command
-            .args(["-c", &format!("export DEBIAN_FRONTEND=noninteractive; {script}")])
-            .output()
-            .context("running apt-get")?;
-        if !output.status.success() {
-            bail!(
-                "installing {} failed:\n{}{}",
-                packages.join(" "),
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        Ok(())
-    })
-    .await?;
-    Ok(Outcome::Met)
-}
-
-pub fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|output| output.stdout.starts_with(b"0\n"))
 }
 
 fn cargo_succeeds(args: &[&str]) -> bool {
