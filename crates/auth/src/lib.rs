@@ -13,7 +13,7 @@
 //!
 //! It must not depend on any other workspace crate (the web crate adapts it to the domain's
 //! ports), nor on HTTP frameworks or databases; its only I/O is the breached-password client,
-//! in its own module. The layering test in `xtask` checks this.
+//! in its own module. The layering tests in `crates/tidy` check this.
 
 pub mod breach;
 pub mod clock;

@@ -9,7 +9,7 @@
 //! ([`company::CompanyFilter::matches`]), which every store must reproduce.
 //!
 //! It must not depend on any other workspace crate, nor on HTTP, SQL, JSON or an async
-//! runtime: the layering test in `xtask` fails if it does. That is what keeps its tests in
+//! runtime: the layering test in `crates/tidy` fails if it does. That is what keeps its tests in
 //! milliseconds and lets every outer crate reuse the same rules.
 
 pub mod accounts;

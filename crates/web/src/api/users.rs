@@ -3,12 +3,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::accounts::{self, Registration};
+use domain::accounts;
 use domain::user::{Role, UserChanges};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use usecases::{accounts as account_changes, jobs};
 
+use super::auth::RegisterRequest;
 use super::extract::{HasSchema, ValidJson};
 use super::jobs::job_id;
 use super::views::UserView;
@@ -16,34 +17,18 @@ use crate::caller::{Admin, SelfOrAdmin};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// A registration, and whether the account is an admin's.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserNew {
-    username: String,
-    password: String,
-    first_name: String,
-    last_name: String,
-    email: String,
+    #[serde(flatten)]
+    account: RegisterRequest,
     #[serde(default)]
     is_admin: bool,
 }
 
 impl HasSchema for UserNew {
     const SCHEMA: &'static str = "user-new";
-}
-
-impl UserNew {
-    fn into_registration(self) -> (Registration, Role) {
-        let role = if self.is_admin { Role::Admin } else { Role::User };
-        let registration = Registration {
-            username: self.username,
-            password: self.password,
-            first_name: self.first_name,
-            last_name: self.last_name,
-            email: self.email,
-        };
-        (registration, role)
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,8 +61,8 @@ pub async fn create(
     _: Admin,
     ValidJson(body): ValidJson<UserNew>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (registration, role) = body.into_registration();
-    let (user, tokens) = account_changes::create_account(&state.ports, registration, role).await?;
+    let role = if body.is_admin { Role::Admin } else { Role::User };
+    let (user, tokens) = account_changes::create_account(&state.ports, body.account.into(), role).await?;
     Ok((StatusCode::CREATED, Json(json!({ "user": UserView::from(&user), "token": tokens.access.token }))))
 }
 
