@@ -61,6 +61,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_account_an_admin_creates_starts_logged_in_with_the_role_given() {
+        let mut ports = TestPorts::new();
+        ports.passwords.expect_hash().returning(|_| Ok(PasswordHash::new("$argon2id$new".into())));
+        ports.users.expect_insert().withf(|user, _| user.is_admin).times(1).returning(|user, _| Ok(user.into_user()));
+        ports
+            .users
+            .expect_find()
+            .returning(|name| Ok(Some(domain::user::User { is_admin: true, ..a_user(name.as_str()) })));
+        let ports = ports.build();
+
+        let (user, tokens) =
+            create_account(&ports, domain::fixtures::a_registration().build(), Role::Admin).await.unwrap();
+
+        assert!(user.is_admin);
+        assert!(crate::sessions::identify(&ports, &tokens.access.token).await.unwrap().is_admin());
+    }
+
+    #[tokio::test]
     async fn a_password_change_ends_every_session_of_that_user_and_no_other() {
         let mut sessions = MockSessionStore::new();
         sessions.expect_bump_token_version().with(eq("ada")).times(1).returning(|_| Ok(2));

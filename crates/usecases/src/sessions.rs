@@ -223,6 +223,21 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_api_logout_ends_that_logins_refresh_family_and_leaves_other_logins_alone() {
+        let ports = ada_exists(true).build();
+        let laptop = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let phone = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let rotated = refresh(&ports, &laptop.refresh.token).await.unwrap();
+        let caller = identify(&ports, &rotated.access.token).await.unwrap();
+
+        log_out(&ports, &caller, Some(&rotated.refresh.token)).await.unwrap();
+
+        assert!(identify(&ports, &rotated.access.token).await.is_err());
+        assert!(refresh(&ports, &rotated.refresh.token).await.is_err());
+        assert!(refresh(&ports, &phone.refresh.token).await.is_ok(), "the phone's login lives on");
+    }
+
+    #[tokio::test]
     async fn a_browser_logout_revokes_the_access_token_it_presented() {
         let ports = ada_exists(true).build();
         let browser = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
