@@ -96,6 +96,18 @@ pub async fn log_out(ports: &Ports, caller: &Caller, refresh_token: Option<&str>
     Ok(())
 }
 
+/// Ends a browser's session from its cookies, with whatever still holds: the access token if it
+/// is current, the refresh token's family if that token is authentic. A browser whose access
+/// token expired while its page was open can still log out.
+pub async fn end_browser_session(
+    ports: &Ports,
+    access_token: Option<&str>,
+    refresh_token: Option<&str>,
+) -> Result<(), UseCaseError> {
+    let _ = (ports, access_token, refresh_token);
+    todo!("end_browser_session")
+}
+
 /// Ends every session of the caller, from their next request on.
 pub async fn log_out_everywhere(ports: &Ports, caller: &Caller) -> Result<(), UseCaseError> {
     Ok(sessions::revoke_everything(ports.sessions.as_ref(), caller.user.username.as_str()).await?)
@@ -235,6 +247,32 @@ mod tests {
         assert!(identify(&ports, &rotated.access.token).await.is_err());
         assert!(refresh(&ports, &rotated.refresh.token).await.is_err());
         assert!(refresh(&ports, &phone.refresh.token).await.is_ok(), "the phone's login lives on");
+    }
+
+    #[tokio::test]
+    async fn a_browser_whose_access_token_expired_still_ends_its_login() {
+        let ports = ada_exists(true);
+        let clock = ports.clock.clone();
+        let ports = ports.build();
+        let browser = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        let phone = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+        clock.advance(301);
+
+        end_browser_session(&ports, Some(&browser.access.token), Some(&browser.refresh.token)).await.unwrap();
+
+        assert!(refresh(&ports, &browser.refresh.token).await.is_err(), "that login's refresh family is revoked");
+        assert!(refresh(&ports, &phone.refresh.token).await.is_ok(), "the phone's login lives on");
+    }
+
+    #[tokio::test]
+    async fn a_browser_logout_revokes_both_of_its_tokens() {
+        let ports = ada_exists(true).build();
+        let browser = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+
+        end_browser_session(&ports, Some(&browser.access.token), Some(&browser.refresh.token)).await.unwrap();
+
+        assert!(identify(&ports, &browser.access.token).await.is_err());
+        assert!(refresh(&ports, &browser.refresh.token).await.is_err());
     }
 
     #[tokio::test]
