@@ -2,7 +2,7 @@
 //! registration that logs the new user in, a refresh, the caller behind an access token, and
 //! logging out once or everywhere. Tokens, rotation and revocation themselves are `auth`'s.
 
-use auth::sessions::{self, TokenPair};
+use auth::sessions::{self, SessionError, TokenPair};
 use auth::token::Claims;
 use domain::DomainError;
 use domain::accounts::{self, Registration};
@@ -104,8 +104,17 @@ pub async fn end_browser_session(
     access_token: Option<&str>,
     refresh_token: Option<&str>,
 ) -> Result<(), UseCaseError> {
-    let _ = (ports, access_token, refresh_token);
-    todo!("end_browser_session")
+    if let Some(access) = access_token
+        && let Ok(caller) = identify(ports, access).await
+    {
+        return log_out(ports, &caller, refresh_token).await;
+    }
+    let Some(refresh) = refresh_token else { return Ok(()) };
+    let claims = ports.tokens.verify_refresh(refresh).map_err(SessionError::from)?;
+    if let Some(family) = &claims.fam {
+        ports.sessions.revoke_family(family, ports.tokens.now()).await.map_err(UseCaseError::SessionsUnavailable)?;
+    }
+    Ok(())
 }
 
 /// Ends every session of the caller, from their next request on.
