@@ -149,6 +149,15 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_typed_when_the_schema_allows_several_types() {
+        let schemas = Schemas::load().unwrap();
+
+        let form = schemas.query_as_json("company-new", "handle=acme&numEmployees=12").unwrap();
+
+        assert_eq!(form["numEmployees"], json!(12));
+    }
+
+    #[test]
     fn a_repeated_query_parameter_is_an_error() {
         let schemas = Schemas::load().unwrap();
         assert_eq!(
