@@ -90,18 +90,23 @@ impl Schemas {
         let mut object = Map::new();
         let mut repeated = Vec::new();
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            let declared =
-                properties.and_then(|p| p.get(key.as_ref())).and_then(|p| p.get("type")).and_then(Value::as_str);
-            let typed = match declared {
-                Some("integer") => {
-                    value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(value.as_ref()))
-                }
-                Some("boolean") => match value.as_ref() {
+            // `"type": "integer"`, or a list of types such as `["integer", "null"]`.
+            let declared = properties.and_then(|p| p.get(key.as_ref())).and_then(|p| p.get("type"));
+            let declares = |kind: &str| match declared {
+                Some(Value::String(single)) => single == kind,
+                Some(Value::Array(kinds)) => kinds.iter().any(|declared| declared == kind),
+                _ => false,
+            };
+            let typed = if declares("integer") {
+                value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(value.as_ref()))
+            } else if declares("boolean") {
+                match value.as_ref() {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
                     other => Value::from(other),
-                },
-                _ => Value::from(value.as_ref()),
+                }
+            } else {
+                Value::from(value.as_ref())
             };
             if object.insert(key.to_string(), typed).is_some() {
                 repeated.push(format!("{key}: given more than once"));
