@@ -22,6 +22,16 @@ pub struct CompanySearch {
     max_employees: Option<i64>,
 }
 
+impl From<CompanySearch> for CompanyQuery {
+    fn from(search: CompanySearch) -> Self {
+        CompanyQuery {
+            name_like: search.name_like,
+            min_employees: search.min_employees,
+            max_employees: search.max_employees,
+        }
+    }
+}
+
 impl HasSchema for CompanySearch {
     const SCHEMA: &'static str = "company-search";
 }
@@ -34,6 +44,18 @@ pub struct CompanyNew {
     description: String,
     num_employees: Option<i64>,
     logo_url: Option<String>,
+}
+
+impl From<CompanyNew> for CompanyForm {
+    fn from(body: CompanyNew) -> Self {
+        CompanyForm {
+            handle: body.handle,
+            name: body.name,
+            description: body.description,
+            num_employees: body.num_employees,
+            logo_url: body.logo_url,
+        }
+    }
 }
 
 impl HasSchema for CompanyNew {
@@ -60,12 +82,7 @@ pub async fn list(
     State(state): State<AppState>,
     ValidQuery(search): ValidQuery<CompanySearch>,
 ) -> Result<Json<Value>, ApiError> {
-    let query = CompanyQuery {
-        name_like: search.name_like,
-        min_employees: search.min_employees,
-        max_employees: search.max_employees,
-    };
-    let companies = companies::list_companies(state.ports.companies.as_ref(), &query).await?;
+    let companies = companies::list_companies(state.ports.companies.as_ref(), &search.into()).await?;
     Ok(Json(json!({ "companies": companies.iter().map(CompanyView::from).collect::<Vec<_>>() })))
 }
 
@@ -74,14 +91,7 @@ pub async fn create(
     _: Admin,
     ValidJson(body): ValidJson<CompanyNew>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let form = CompanyForm {
-        handle: body.handle,
-        name: body.name,
-        description: body.description,
-        num_employees: body.num_employees,
-        logo_url: body.logo_url,
-    };
-    let company = companies::create_company(state.ports.companies.as_ref(), &form).await?;
+    let company = companies::create_company(state.ports.companies.as_ref(), &body.into()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "company": CompanyView::from(&company) }))))
 }
 

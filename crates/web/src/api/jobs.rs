@@ -27,6 +27,12 @@ impl HasSchema for JobSearch {
     const SCHEMA: &'static str = "job-search";
 }
 
+impl From<JobSearch> for JobQuery {
+    fn from(search: JobSearch) -> Self {
+        JobQuery { title: search.title, min_salary: search.min_salary, has_equity: search.has_equity }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobNew {
@@ -38,6 +44,12 @@ pub struct JobNew {
 
 impl HasSchema for JobNew {
     const SCHEMA: &'static str = "job-new";
+}
+
+impl From<JobNew> for JobForm {
+    fn from(body: JobNew) -> Self {
+        JobForm { title: body.title, salary: body.salary, equity: body.equity, company_handle: body.company_handle }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,8 +70,7 @@ pub async fn list(
     State(state): State<AppState>,
     ValidQuery(search): ValidQuery<JobSearch>,
 ) -> Result<Json<Value>, ApiError> {
-    let query = JobQuery { title: search.title, min_salary: search.min_salary, has_equity: search.has_equity };
-    let jobs = jobs::list_jobs(state.ports.jobs.as_ref(), &query).await?;
+    let jobs = jobs::list_jobs(state.ports.jobs.as_ref(), &search.into()).await?;
     Ok(Json(json!({ "jobs": jobs.iter().map(JobView::from).collect::<Vec<_>>() })))
 }
 
@@ -68,9 +79,7 @@ pub async fn create(
     _: Admin,
     ValidJson(body): ValidJson<JobNew>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let form =
-        JobForm { title: body.title, salary: body.salary, equity: body.equity, company_handle: body.company_handle };
-    let job = usecases::jobs::post_job(&state.ports, &form).await?;
+    let job = usecases::jobs::post_job(&state.ports, &body.into()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "job": JobView::from(&job) }))))
 }
 

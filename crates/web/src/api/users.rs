@@ -44,6 +44,12 @@ impl HasSchema for UserUpdate {
     const SCHEMA: &'static str = "user-update";
 }
 
+impl UserUpdate {
+    pub fn has_password(&self) -> bool {
+        self.password.is_some()
+    }
+}
+
 impl From<UserUpdate> for UserChanges {
     fn from(body: UserUpdate) -> Self {
         UserChanges {
