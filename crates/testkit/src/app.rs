@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use auth::clock::{Clock, SystemClock};
 use axum::body::Body;
 use domain::user::Role;
 use http_body_util::BodyExt;
@@ -18,7 +19,7 @@ use crate::database::TestDatabase;
 use crate::fixtures::{Session, UserFixture};
 use crate::process::{self, ServerProcess};
 use crate::served::{self, ServerTask};
-use crate::state::{memory_state, test_state};
+use crate::state::{memory_state, test_state_at};
 
 pub struct TestApp {
     transport: Transport,
@@ -66,7 +67,7 @@ impl TestApp {
 
     /// The router, called without a socket, over a fresh Postgres database of its own.
     pub async fn on_postgres() -> Self {
-        let (state, database) = postgres_state().await;
+        let (state, database) = postgres_state(Arc::new(SystemClock)).await;
         Self { database: Some(database), ..Self::with_state(state).await }
     }
 
@@ -77,12 +78,23 @@ impl TestApp {
 
     /// Served on a socket, over a fresh Postgres database: what the browser tests drive.
     pub async fn served_on_postgres() -> Self {
-        let (state, database) = postgres_state().await;
+        Self::served_on_postgres_at(Arc::new(SystemClock)).await
+    }
+
+    /// [`TestApp::served_on_postgres`] on `clock`, which the test moves to expire tokens.
+    pub async fn served_on_postgres_at(clock: Arc<dyn Clock>) -> Self {
+        let (state, database) = postgres_state(clock).await;
         Self::served(state, Some(database)).await
     }
 
-    async fn served(state: AppState, database: Option<TestDatabase>) -> Self {
+    /// Served on a socket, over any state.
+    pub async fn served_with_state(state: AppState) -> Self {
+        Self::served(state, None).await
+    }
+
+    async fn served(mut state: AppState, database: Option<TestDatabase>) -> Self {
         let task = served::serve(state.clone()).await;
+        state.http.public_origin = format!("http://{}", task.address);
         let transport = Transport::Socket { http: served::http_client(), server: Server::Task(task) };
         Self { transport, state: Some(state), database }
     }
@@ -126,9 +138,10 @@ impl TestApp {
         Client::new(self, Some(token.to_owned()))
     }
 
-    /// The pages, as a browser without a session.
+    /// The pages, as a browser without a session, on a page of the app's own origin.
     pub fn visitor(&self) -> Visitor<'_> {
-        Visitor::new(self)
+        let origin = self.state.as_ref().map(|state| state.http.public_origin.clone());
+        Visitor::new(self, origin)
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -203,10 +216,10 @@ impl Server {
     }
 }
 
-async fn postgres_state() -> (AppState, TestDatabase) {
+async fn postgres_state(clock: Arc<dyn Clock>) -> (AppState, TestDatabase) {
     let database = TestDatabase::new().await;
     let store = Arc::new(database.store());
-    let mut state = test_state(store.clone(), store.clone());
+    let mut state = test_state_at(store.clone(), store.clone(), clock);
     state.readiness = store;
     (state, database)
 }

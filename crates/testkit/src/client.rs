@@ -3,6 +3,7 @@
 //! any other request, for the tests whose point is the raw request itself.
 
 use axum::http::Method;
+use axum_extra::extract::cookie::Cookie;
 use serde_json::{Value, json};
 
 use crate::answer::Answer;
@@ -208,17 +209,19 @@ fn with_query(path: &str, query: &str) -> String {
     if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
 }
 
-/// The server-rendered pages, as a browser uses them: pages opened and forms submitted with
-/// the session cookie it holds, from a page of the origin it is on.
+/// The server-rendered pages, as a browser uses them: it asks for HTML, keeps the cookies it is
+/// given (each sent back only under its path, gone when expired or removed), and posts forms
+/// from a page of its origin. It follows no redirect unless asked ([`Visitor::follow`]), so a
+/// test sees each one.
 pub struct Visitor<'a> {
     app: &'a TestApp,
     origin: Option<String>,
-    cookie: Option<String>,
+    cookies: Vec<Cookie<'static>>,
 }
 
 impl<'a> Visitor<'a> {
-    pub(crate) fn new(app: &'a TestApp) -> Self {
-        Self { app, origin: None, cookie: None }
+    pub(crate) fn new(app: &'a TestApp, origin: Option<String>) -> Self {
+        Self { app, origin, cookies: Vec::new() }
     }
 
     /// Forms are posted from a page of `origin` (the `Origin` header a browser sends).
@@ -227,36 +230,61 @@ impl<'a> Visitor<'a> {
         self
     }
 
-    /// The `name=value` of the cookie a response set: what a browser sends back.
-    pub fn with_cookie_from(mut self, answer: &Answer) -> Self {
-        let set_cookie = answer.header("set-cookie").unwrap_or_else(|| panic!("no cookie set: {}", answer.body));
-        self.cookie = set_cookie.split(';').next().map(str::to_owned);
-        self
+    /// The cookie `name`, as the browser holds it.
+    pub fn cookie(&self, name: &str) -> Option<&Cookie<'static>> {
+        self.cookies.iter().find(|cookie| cookie.name() == name)
     }
 
-    fn request(&self, method: Method, path: &str) -> Request {
-        let request = Request::new(method, path);
-        match &self.cookie {
-            Some(cookie) => request.header("cookie", cookie),
-            None => request,
+    pub async fn open(&mut self, path: &str) -> Answer {
+        let request = self.request(Method::GET, path);
+        self.exchange(request).await
+    }
+
+    pub async fn submit(&mut self, path: &str, form: &str) -> Answer {
+        let mut request = self.request(Method::POST, path).form(form);
+        if let Some(origin) = &self.origin {
+            request = request.header("origin", origin);
         }
-    }
-
-    pub async fn open(&self, path: &str) -> Answer {
-        self.app.send(self.request(Method::GET, path)).await
-    }
-
-    pub async fn submit(&self, path: &str, form: &str) -> Answer {
-        let request = self.request(Method::POST, path).form(form);
-        let request = match &self.origin {
-            Some(origin) => request.header("origin", origin),
-            None => request,
-        };
-        self.app.send(request).await
+        self.exchange(request).await
     }
 
     /// The login form, filled in with `user`'s credentials and submitted.
-    pub async fn log_in(&self, user: &UserFixture) -> Answer {
+    pub async fn log_in(&mut self, user: &UserFixture) -> Answer {
         self.submit("/login", &user.login_form()).await
+    }
+
+    /// Follows `answer`'s redirects, as a browser does, to the page they end on.
+    pub async fn follow(&mut self, answer: Answer) -> Answer {
+        let mut answer = answer;
+        for _ in 0..10 {
+            let Some(location) = answer.header("location").map(str::to_owned) else { return answer };
+            answer = self.open(&location).await;
+        }
+        panic!("more than 10 redirects, the last to {:?}", answer.header("location"))
+    }
+
+    fn request(&self, method: Method, path: &str) -> Request {
+        let route = path.split('?').next().unwrap_or(path);
+        let sent: Vec<String> = self
+            .cookies
+            .iter()
+            .filter(|cookie| route.starts_with(cookie.path().unwrap_or("/")))
+            .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
+            .collect();
+        let request = Request::new(method, path).header("accept", "text/html,application/xhtml+xml");
+        if sent.is_empty() { request } else { request.header("cookie", &sent.join("; ")) }
+    }
+
+    async fn exchange(&mut self, request: Request) -> Answer {
+        let answer = self.app.send(request).await;
+        for set in answer.headers.get_all("set-cookie") {
+            let Ok(cookie) = Cookie::parse(set.to_str().unwrap_or_default().to_owned()) else { continue };
+            self.cookies.retain(|kept| !(kept.name() == cookie.name() && kept.path() == cookie.path()));
+            let removed = cookie.max_age().is_some_and(|age| age.is_zero() || age.is_negative());
+            if !removed {
+                self.cookies.push(cookie);
+            }
+        }
+        answer
     }
 }

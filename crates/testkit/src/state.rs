@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use auth::breach::NoBreachCheck;
-use auth::clock::{Clock, SystemClock};
+use auth::clock::{Clock, FixedClock, SystemClock};
 use auth::keys::{HmacSecret, KeySet};
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::{InMemorySessions, SessionStore};
@@ -26,9 +26,16 @@ pub fn test_state<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>) -> AppState
 where
     S: UserRepository + CompanyRepository + JobRepository + 'static,
 {
+    test_state_at(store, sessions, Arc::new(SystemClock))
+}
+
+/// [`test_state`] on `clock`: tokens expire, and throttles forget, when the test says so.
+pub fn test_state_at<S>(store: Arc<S>, sessions: Arc<dyn SessionStore>, clock: Arc<dyn Clock>) -> AppState
+where
+    S: UserRepository + CompanyRepository + JobRepository + 'static,
+{
     let passwords = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).expect("argon2 refused its cheapest parameters");
     let secret = HmacSecret::new(TEST_SECRET.to_vec()).expect("the test secret is 32 bytes");
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let adapters = Adapters {
         users: store.clone(),
         companies: store.clone(),
@@ -46,4 +53,14 @@ where
 /// The in-memory stores, as test state.
 pub fn memory_state() -> AppState {
     test_state(Arc::new(MemoryStore::new()), Arc::new(InMemorySessions::new()))
+}
+
+/// The in-memory stores, as test state on `clock`.
+pub fn memory_state_at(clock: Arc<dyn Clock>) -> AppState {
+    test_state_at(Arc::new(MemoryStore::new()), Arc::new(InMemorySessions::new()), clock)
+}
+
+/// A clock at the present second that only the test moves (`clock.advance(301)`).
+pub fn test_clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::at(SystemClock.now()))
 }
