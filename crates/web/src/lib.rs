@@ -27,8 +27,13 @@ use axum::Router;
 pub use state::AppState;
 
 /// Every route of Jobboard with the production layers, ready to serve or to call in-process.
+/// Browsers get HTML error pages from outside every layer, so even a panic's 500 is one.
 pub fn app(state: AppState) -> Router {
     let http = state.http.clone();
-    let router = api::router().merge(pages::router()).fallback(api::not_found).with_state(state);
-    middleware::production_layers(router, &http)
+    let router = api::router()
+        .merge(pages::router())
+        .fallback(api::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::pages_at_api_paths))
+        .with_state(state);
+    middleware::production_layers(router, &http).layer(axum::middleware::from_fn(pages::errors::html_for_browsers))
 }
