@@ -163,6 +163,26 @@ mod tests {
     }
 
     #[test]
+    fn a_password_is_never_repeated_in_a_message() {
+        let schemas = Schemas::load().unwrap();
+        for (schema, body) in [
+            (
+                "register-request",
+                json!({ "username": "ada", "password": "tiny-pw", "firstName": "A", "lastName": "L", "email": "a@example.com" }),
+            ),
+            ("user-update", json!({ "password": "tiny-pw" })),
+            (
+                "user-new",
+                json!({ "username": "ada", "password": "tiny-pw", "firstName": "A", "lastName": "L", "email": "a@example.com" }),
+            ),
+        ] {
+            let messages = schemas.validate(schema, &body).unwrap_err();
+
+            assert_eq!(messages, ["password: value is shorter than 8 characters"], "{schema}");
+        }
+    }
+
+    #[test]
     fn a_repeated_query_parameter_is_an_error() {
         let schemas = Schemas::load().unwrap();
         assert_eq!(
