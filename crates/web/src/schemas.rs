@@ -36,7 +36,15 @@ pub enum SchemaError {
 }
 
 pub struct Schemas {
-    compiled: HashMap<&'static str, (Value, Validator)>,
+    compiled: HashMap<&'static str, Compiled>,
+}
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+    /// Properties the schema marks `"writeOnly": true` (passwords, tokens): a message about
+    /// one never repeats its value.
+    secrets: Vec<String>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -53,27 +61,33 @@ impl Schemas {
             let schema: Value = serde_json::from_str(text).map_err(|source| SchemaError::NotJson { name, source })?;
             let validator = jsonschema::validator_for(&schema)
                 .map_err(|error| SchemaError::Invalid { name, message: error.to_string() })?;
-            compiled.insert(name, (schema, validator));
+            let secrets = write_only_properties(&schema);
+            compiled.insert(name, Compiled { schema, validator, secrets });
         }
         Ok(Self { compiled })
     }
 
     /// The schema as written, for the OpenAPI document.
     pub fn schema(&self, name: &str) -> Option<&Value> {
-        self.compiled.get(name).map(|(schema, _)| schema)
+        self.compiled.get(name).map(|compiled| &compiled.schema)
     }
 
     /// Every violation of schema `name` by `instance`, one message each, prefixed with where it
-    /// is (`username: …`, or `body: …` for the object itself).
+    /// is (`username: …`, or `body: …` for the object itself). A secret's value is said as
+    /// `value`, never repeated.
     pub fn validate(&self, name: &str, instance: &Value) -> Result<(), Vec<String>> {
-        let Some((_, validator)) = self.compiled.get(name) else {
+        let Some(compiled) = self.compiled.get(name) else {
             return Err(vec![format!("no schema named {name}")]);
         };
-        let violations: Vec<String> = validator
+        let violations: Vec<String> = compiled
+            .validator
             .iter_errors(instance)
             .map(|error| {
                 let location = error.instance_path().to_string();
                 let location = location.trim_start_matches('/').replace('/', ".");
+                if compiled.secrets.contains(&location) {
+                    return format!("{location}: {}", error.masked());
+                }
                 let location = if location.is_empty() { "body".to_owned() } else { location };
                 format!("{location}: {error}")
             })
@@ -114,6 +128,15 @@ impl Schemas {
         }
         if repeated.is_empty() { Ok(Value::Object(object)) } else { Err(repeated) }
     }
+}
+
+fn write_only_properties(schema: &Value) -> Vec<String> {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return Vec::new() };
+    properties
+        .iter()
+        .filter(|(_, property)| property.get("writeOnly") == Some(&Value::Bool(true)))
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 #[cfg(test)]
