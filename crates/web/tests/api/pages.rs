@@ -414,3 +414,17 @@ async fn the_jobs_page_carries_the_live_feed_and_a_template_for_the_jobs_it_brin
     );
     assert!(page.body.contains(r#"id="feed-status""#));
 }
+
+#[tokio::test]
+async fn the_password_labels_state_the_schemas_minimum() {
+    let app = TestApp::in_memory().await;
+    let schemas = web::schemas::Schemas::load().unwrap();
+    let mut browser = signed_in(&app).await;
+
+    for (page, schema) in [("/register", "register-request"), ("/account", "user-update")] {
+        let minimum = schemas.schema(schema).unwrap()["properties"]["password"]["minLength"].as_u64().unwrap();
+        let body = browser.open(page).await.body;
+
+        assert!(body.contains(&format!("at least {minimum} characters")), "{page} does not say {minimum}: {body}");
+    }
+}
