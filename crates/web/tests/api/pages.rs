@@ -428,3 +428,18 @@ async fn the_password_labels_state_the_schemas_minimum() {
         assert!(body.contains(&format!("at least {minimum} characters")), "{page} does not say {minimum}: {body}");
     }
 }
+
+#[tokio::test]
+async fn every_asset_a_page_links_is_served_and_the_icon_is_one() {
+    let app = TestApp::in_memory().await;
+    let mut browser = signed_in(&app).await;
+    let page = browser.open("/").await.body;
+
+    let linked: Vec<&str> = page.split(r#"="/static/"#).skip(1).filter_map(|rest| rest.split('"').next()).collect();
+
+    assert!(page.contains(r#"<link rel="icon""#), "without one, browsers ask for /favicon.ico: {page}");
+    assert!(linked.len() >= 3, "{linked:?}");
+    for asset in linked {
+        assert_eq!(app.get(&format!("/static/{asset}")).await.status, StatusCode::OK, "{asset}");
+    }
+}
