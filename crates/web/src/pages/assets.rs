@@ -1,4 +1,4 @@
-//! The pages' stylesheet and the live feed's script, compiled into the binary: no CDN, nothing
+//! The pages' stylesheet, icon and live-feed script, compiled into the binary: no CDN, nothing
 //! to deploy beside it, and a Content-Security-Policy of `'self'` covers them.
 
 use axum::extract::Path;
@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 
-const FILES: [(&str, &str, &str); 2] = [
+const FILES: [(&str, &str, &str); 3] = [
     ("app.css", "text/css; charset=utf-8", include_str!("../../static/app.css")),
+    ("favicon.svg", "image/svg+xml", include_str!("../../static/favicon.svg")),
     ("feed.js", "text/javascript; charset=utf-8", include_str!("../../static/feed.js")),
 ];
 
