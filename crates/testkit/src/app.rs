@@ -14,6 +14,7 @@ use tower::ServiceExt;
 use web::AppState;
 
 use crate::answer::Answer;
+use crate::cable::Cable;
 use crate::client::{Client, Request, Visitor};
 use crate::database::TestDatabase;
 use crate::fixtures::{Session, UserFixture};
@@ -37,6 +38,12 @@ enum Transport {
 
 enum Server {
     Task(ServerTask),
+    /// A task that clients reach through a cable the test can cut; held, never read, since
+    /// dropping it stops the server.
+    BehindCable {
+        _task: ServerTask,
+        cable: Cable,
+    },
     // Boxed: a process carries its log and environment, a task only a handle.
     Process(Box<ServerProcess>),
 }
@@ -97,6 +104,27 @@ impl TestApp {
         state.http.public_origin = format!("http://{}", task.address);
         let transport = Transport::Socket { http: served::http_client(), server: Server::Task(task) };
         Self { transport, state: Some(state), database }
+    }
+
+    /// [`TestApp::served_on_postgres`], reached through a [`Cable`] that
+    /// [`TestApp::cut_connections`] cuts: for what a client does when its connection drops.
+    pub async fn served_on_postgres_behind_cable() -> Self {
+        let (mut state, database) = postgres_state(Arc::new(SystemClock)).await;
+        let mut cable = Cable::bind().await;
+        let task = served::serve_behind(state.clone(), cable.address).await;
+        cable.plug_into(task.address);
+        state.http.public_origin = format!("http://{}", cable.address);
+        let transport =
+            Transport::Socket { http: served::http_client(), server: Server::BehindCable { _task: task, cable } };
+        Self { transport, state: Some(state), database: Some(database) }
+    }
+
+    /// Drops every connection open to the app, as a network failure would; new ones get through.
+    pub fn cut_connections(&self) {
+        match &self.transport {
+            Transport::Socket { server: Server::BehindCable { cable, .. }, .. } => cable.cut(),
+            _ => panic!("only an app served behind a cable can have its connections cut"),
+        }
     }
 
     /// The real `binary` (its own process, its own configuration from `env`) over a fresh
@@ -211,6 +239,7 @@ impl Server {
     fn address(&self) -> SocketAddr {
         match self {
             Server::Task(task) => task.address,
+            Server::BehindCable { cable, .. } => cable.address,
             Server::Process(process) => process.address,
         }
     }

@@ -9,8 +9,9 @@
 //!   (an admin, two users, a company, a job) for checking routes role by role.
 //! - [`database::TestDatabase`]: a fresh database per test, cloned from a migrated template,
 //!   on the run's Postgres server ([`postgres`], from `testbed`).
-//! - [`browser`]: a headless Chromium session per test, always closed, with a screenshot and
-//!   the page source saved when the test fails.
+//! - [`browser`]: headless Chromium sessions per test, always closed, with a screenshot, the
+//!   page source and the console log saved when the test fails; [`cable`]: a connection the
+//!   test can cut.
 //! - [`timing`]: percentiles and table rows for the measurement commands.
 //!
 //! Everything here may depend on any workspace crate; nothing but tests (and benches) may
@@ -22,6 +23,7 @@
 pub mod answer;
 pub mod app;
 pub mod browser;
+pub mod cable;
 pub mod client;
 pub mod database;
 pub mod feed;

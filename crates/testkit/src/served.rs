@@ -22,10 +22,19 @@ impl Drop for ServerTask {
 
 /// `state` served as `jobboard` serves it. The browser's Origin on form posts is the
 /// server's own address, so that address is made the public one.
-pub async fn serve(mut state: AppState) -> ServerTask {
+pub async fn serve(state: AppState) -> ServerTask {
+    serve_known_as(state, None).await
+}
+
+/// [`serve`], for clients that reach the server at `public` (a proxy in front of it).
+pub async fn serve_behind(state: AppState, public: SocketAddr) -> ServerTask {
+    serve_known_as(state, Some(public)).await
+}
+
+async fn serve_known_as(mut state: AppState, public: Option<SocketAddr>) -> ServerTask {
     let listener = bind().await;
     let address = listener.local_addr().expect("a bound listener has an address");
-    state.http.public_origin = format!("http://{address}");
+    state.http.public_origin = format!("http://{}", public.unwrap_or(address));
     let task = tokio::spawn(async move {
         let _ = web::startup::serve(listener, state, std::future::pending()).await;
     });
