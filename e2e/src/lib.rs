@@ -1,67 +1,68 @@
 //! Page objects for the browser tests: what a person does on each page, in their words
-//! (`LoginPage::log_in`), so that a test reads as a scenario and a markup change is fixed in
-//! one place.
+//! (`LoginPage::log_in`, `JobsPage::apply`), so that a test reads as a scenario and a markup
+//! change is fixed in one place. Each page object is made by opening the page or by finding
+//! the browser on it (`shown`), which waits for an element only that page has: a test never
+//! sleeps, it waits for what it expects, up to [`PATIENCE`].
 //!
 //! It depends on fantoccini only; the tests themselves (in `tests/e2e/`) get the server, the
-//! database and the browser from `testkit`.
+//! database and the browsers from `testkit`.
+
+mod pages;
 
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 
-/// How long a page may take to show what a test waits for.
-const PATIENCE: Duration = Duration::from_secs(10);
+pub use pages::account::AccountPage;
+pub use pages::admin::PostJobPage;
+pub use pages::error::ErrorPage;
+pub use pages::header::Header;
+pub use pages::jobs::{FeedState, JobsPage};
+pub use pages::login::LoginPage;
+pub use pages::register::{RegisterPage, Registration};
 
-pub struct LoginPage<'a> {
-    browser: &'a Client,
-}
+/// How long a page may take to show what a test waits for: far above what it takes (the
+/// figures are in `cargo xtask test e2e --repeat`), so that only a broken page runs out of it.
+pub const PATIENCE: Duration = Duration::from_secs(10);
 
-impl<'a> LoginPage<'a> {
-    pub async fn open(browser: &'a Client, base_url: &str) -> Result<Self> {
-        browser.goto(&format!("{base_url}/login")).await?;
-        Self::shown(browser).await
-    }
-
-    /// The login page the browser is on or is being sent to, once its form is there.
-    pub async fn shown(browser: &'a Client) -> Result<Self> {
-        browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Id("login-form"))
-            .await
-            .context("the login form did not show")?;
-        Ok(Self { browser })
-    }
-
-    /// Fills the form and submits it. What comes next is awaited by whoever expects it
-    /// ([`signed_in_as`], [`LoginPage::error`]): each waits for an element only the next page has.
-    pub async fn log_in(&self, username: &str, password: &str) -> Result<()> {
-        self.browser.find(Locator::Id("username")).await?.send_keys(username).await?;
-        self.browser.find(Locator::Id("password")).await?.send_keys(password).await?;
-        self.browser.find(Locator::Id("login-submit")).await?.click().await?;
-        Ok(())
-    }
-
-    /// The error message shown on the page, waiting for it to appear.
-    pub async fn error(&self) -> Result<String> {
-        let error = self.browser.wait().at_most(PATIENCE).for_element(Locator::Id("login-error")).await?;
-        Ok(error.text().await?)
-    }
-}
-
-/// Text of the "Signed in as …" line on the home page, waiting for it to appear.
-pub async fn signed_in_as(browser: &Client) -> Result<String> {
-    let line = browser
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Id("signed-in-as"))
-        .await
-        .context("no 'Signed in as' line: the home page did not show")?;
-    Ok(line.text().await?)
+/// Logs `username` in from the login page, as a person would, and waits for the jobs page.
+pub async fn sign_in<'a>(browser: &'a Client, base_url: &str, username: &str, password: &str) -> Result<JobsPage<'a>> {
+    LoginPage::open(browser, base_url).await?.log_in(username, password).await?;
+    JobsPage::shown(browser).await.context("signing in did not end on the jobs page")
 }
 
 /// The path of the page the browser is on.
 pub async fn current_path(browser: &Client) -> Result<String> {
     Ok(browser.current_url().await?.path().to_owned())
+}
+
+/// The element `id`, once the page shows it; the error names what was awaited and where.
+async fn wait_for(browser: &Client, id: &str) -> Result<Element> {
+    match browser.wait().at_most(PATIENCE).for_element(Locator::Id(id)).await {
+        Ok(element) => Ok(element),
+        Err(error) => {
+            let url = browser.current_url().await.map(|url| url.to_string()).unwrap_or_default();
+            Err(error).with_context(|| format!("#{id} did not show within {PATIENCE:?} (the browser is on {url})"))
+        }
+    }
+}
+
+/// The element `id` if the page shows it now, without waiting.
+async fn find_now(browser: &Client, id: &str) -> Result<Option<Element>> {
+    Ok(browser.find_all(Locator::Id(id)).await?.into_iter().next())
+}
+
+/// Types `text` into the field `id`, replacing what it held.
+async fn fill(browser: &Client, id: &str, text: &str) -> Result<()> {
+    let field = browser.find(Locator::Id(id)).await.with_context(|| format!("no field #{id}"))?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+async fn click(browser: &Client, id: &str) -> Result<()> {
+    browser.find(Locator::Id(id)).await.with_context(|| format!("no #{id} to click"))?.click().await?;
+    Ok(())
 }

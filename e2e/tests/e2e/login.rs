@@ -1,18 +1,18 @@
-use e2e::{LoginPage, current_path, signed_in_as};
+use e2e::{Header, JobsPage, LoginPage, current_path};
 use testkit::TestApp;
 use testkit::browser::with_browser;
 use testkit::fixtures::a_user;
 
 #[tokio::test]
-async fn the_right_password_signs_the_user_in() {
+async fn the_right_password_opens_the_jobs_page() {
     let app = TestApp::served_on_postgres().await;
     app.signed_up(&a_user()).await;
 
     with_browser(|browser| async move {
-        let login = LoginPage::open(&browser, &app.url("")).await?;
-        login.log_in("ada", &a_user().password).await?;
+        LoginPage::open(&browser, &app.url("")).await?.log_in("ada", &a_user().password).await?;
 
-        assert_eq!(signed_in_as(&browser).await?, "Signed in as ada");
+        JobsPage::shown(&browser).await?;
+        assert_eq!(Header::of(&browser).signed_in_as().await?, "Signed in as ada");
         assert_eq!(current_path(&browser).await?, "/");
         Ok(())
     })
@@ -36,14 +36,42 @@ async fn a_wrong_password_shows_an_error_on_the_login_page() {
 }
 
 #[tokio::test]
-async fn the_home_page_redirects_a_visitor_without_a_session_to_login() {
+async fn a_visitor_is_sent_to_log_in_then_back_to_the_page_asked_for() {
     let app = TestApp::served_on_postgres().await;
+    app.signed_up(&a_user()).await;
 
     with_browser(|browser| async move {
-        browser.goto(&app.url("/")).await?;
+        browser.goto(&app.url("/account")).await?;
+        let login = LoginPage::shown(&browser).await?;
+        assert_eq!(login.notice().await?, None, "no session ended: there was none");
 
-        LoginPage::shown(&browser).await?;
-        assert_eq!(current_path(&browser).await?, "/login");
+        login.log_in("ada", &a_user().password).await?;
+
+        assert_eq!(Header::of(&browser).signed_in_as().await?, "Signed in as ada");
+        assert_eq!(current_path(&browser).await?, "/account");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn too_many_wrong_passwords_show_the_throttle_and_how_long_to_wait() {
+    let app = TestApp::served_on_postgres().await;
+    app.signed_up(&a_user()).await;
+
+    with_browser(|browser| async move {
+        for _ in 0..5 {
+            let login = LoginPage::open(&browser, &app.url("")).await?;
+            login.log_in("ada", "not the password").await?;
+            assert_eq!(login.error().await?, "Invalid username or password.");
+        }
+
+        let login = LoginPage::open(&browser, &app.url("")).await?;
+        login.log_in("ada", &a_user().password).await?;
+
+        let error = login.error().await?;
+        assert!(error.starts_with("Too many failed attempts. Try again in "), "{error}");
+        assert_eq!(current_path(&browser).await?, "/login", "the right password waits too");
         Ok(())
     })
     .await;
