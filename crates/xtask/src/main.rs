@@ -23,6 +23,7 @@ mod lint_tools;
 mod postgres_image;
 mod progress;
 mod provision;
+mod repeat;
 mod report;
 mod runner;
 mod tdd_check;
