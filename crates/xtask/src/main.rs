@@ -3,7 +3,8 @@
 //!
 //! - `test [LAYER...]`: the pyramid runner: lint → unit → integration → e2e, fastest first,
 //!   stopping at the first red layer, provisioning what the layers need first, with JUnit per
-//!   layer and a summary under `target/pyramid/`.
+//!   layer and a summary under `target/pyramid/`; `--repeat N` runs each layer N times and
+//!   tallies failures and times per test.
 //! - `setup`: provisions what every layer needs without running them (a CI image, a laptop).
 //! - `bench NAME`: measurements, each a bench target of the crate it measures.
 //! - `tdd-check [BASE]`: every test added since BASE was red before the change that made it
@@ -57,6 +58,9 @@ enum Command {
         /// Run one shard of each layer, e.g. `hash:1/2`
         #[arg(long, value_name = "SPEC")]
         partition: Option<String>,
+        /// Run each test layer N times, retries off, and report failures and times per test
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        repeat: u32,
     },
     /// Install what every layer needs (Chromium, chromedriver, the Postgres image, the
     /// linters), without running tests
@@ -93,13 +97,13 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let outcome = match cli.command {
-        Command::Test { mut layers, archive_file, partition } => {
+        Command::Test { mut layers, archive_file, partition, repeat } => {
             if layers.is_empty() {
                 layers = Layer::ALL.to_vec();
             }
             layers.sort();
             layers.dedup();
-            runner::run(&runner::Options { layers, archive: archive_file, partition }).await
+            runner::run(&runner::Options { layers, archive: archive_file, partition, repeat }).await
         }
         Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
         Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),

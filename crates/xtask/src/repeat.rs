@@ -4,6 +4,7 @@
 //! once in twenty shows as 1/20, not as a pass.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use quick_junit::{Report, TestCaseStatus};
@@ -16,7 +17,6 @@ pub struct Repeats {
 }
 
 #[derive(Debug, Default)]
-#[expect(dead_code, reason = "tallied once record is written")]
 struct Outcomes {
     failures: usize,
     times: Vec<Duration>,
@@ -24,13 +24,24 @@ struct Outcomes {
 
 impl Repeats {
     /// Tallies one run's report.
-    pub fn record(&mut self, _report: &Report) {
-        todo!("tally the run")
+    pub fn record(&mut self, report: &Report) {
+        self.runs += 1;
+        for case in report.test_suites.iter().flat_map(|suite| &suite.test_cases) {
+            let outcomes = self.tests.entry(case.name.to_string()).or_default();
+            let passed = matches!(&case.status, TestCaseStatus::Success { flaky_runs } if flaky_runs.is_empty());
+            if !passed {
+                outcomes.failures += 1;
+            }
+            outcomes.times.extend(case.time);
+        }
     }
 
     /// Tallies a run that produced no report (the tool broke): every test known so far failed.
     pub fn record_broken_run(&mut self) {
-        todo!("count the broken run")
+        self.runs += 1;
+        for outcomes in self.tests.values_mut() {
+            outcomes.failures += 1;
+        }
     }
 
     pub fn runs(&self) -> usize {
@@ -39,17 +50,58 @@ impl Repeats {
 
     /// Failed test runs, over every test and run.
     pub fn failures(&self) -> usize {
-        todo!("sum the failures")
+        self.tests.values().map(|outcomes| outcomes.failures).sum()
     }
 
     /// Each test that failed at least once, with how many runs it failed.
     pub fn flaky(&self) -> Vec<(&str, usize)> {
-        todo!("list the flaky tests")
+        self.tests
+            .iter()
+            .filter(|(_, outcomes)| outcomes.failures > 0)
+            .map(|(name, outcomes)| (name.as_str(), outcomes.failures))
+            .collect()
     }
 
     /// The tally as a Markdown table, slowest median first: test, failed runs, median, max.
-    pub fn table(&self, _layer: &str) -> String {
-        todo!("draw the table")
+    pub fn table(&self, layer: &str) -> String {
+        let tests = self.tests.len();
+        let mut text = format!(
+            "{layer} × {runs}: {tests} tests, {failures} failed test runs of {total}\n\n",
+            runs = self.runs,
+            failures = self.failures(),
+            total = tests * self.runs,
+        );
+        text.push_str("| test | failed | median | max |\n|---|---:|---:|---:|\n");
+        let mut rows: Vec<(&String, &Outcomes, Duration, Duration)> = self
+            .tests
+            .iter()
+            .map(|(name, outcomes)| {
+                let mut times = outcomes.times.clone();
+                times.sort();
+                (name, outcomes, median(&times), times.last().copied().unwrap_or_default())
+            })
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+        for (name, outcomes, median, max) in rows {
+            let _ = writeln!(
+                text,
+                "| {name} | {}/{} | {:.2} s | {:.2} s |",
+                outcomes.failures,
+                self.runs,
+                median.as_secs_f64(),
+                max.as_secs_f64()
+            );
+        }
+        text
+    }
+}
+
+/// The middle of sorted samples (the mean of the two middle ones for an even count).
+fn median(sorted: &[Duration]) -> Duration {
+    match sorted.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
     }
 }
 

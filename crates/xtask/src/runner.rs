@@ -5,7 +5,9 @@
 //! profile cannot: it provisions what the layers need, builds only what the next layer runs,
 //! starts the run's one Postgres container before the first layer that needs it (its URL goes
 //! to every test in `TEST_DATABASE_URL`; the container goes at the end, also when the run
-//! fails or is interrupted), and writes the report.
+//! fails or is interrupted), and writes the report. `--repeat N` runs each layer N times and
+//! tallies every test over the runs (see `repeat`); after the browser layer it lists where
+//! failed tests left what their browsers showed.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,10 +18,13 @@ use quick_junit::Report;
 use testbed::postgres::{PostgresServer, URL_ENV};
 
 use crate::layer::{Filters, Layer, build_selection};
+use crate::repeat::Repeats;
 use crate::report::{self, LayerResult, RunSummary};
 use crate::{cargo, lint, progress, provision};
 
 pub const PYRAMID_DIR: &str = "target/pyramid";
+/// Where a failed browser test leaves its screenshot, page, URL and console (testkit::browser).
+const E2E_ARTIFACTS: &str = "target/e2e-artifacts";
 
 /// How `cargo xtask test` was asked to run.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +34,8 @@ pub struct Options {
     pub archive: Option<PathBuf>,
     /// Run one shard of each layer (`hash:1/2`), as CI's matrix does.
     pub partition: Option<String>,
+    /// Run each test layer this many times and tally every test ([`Repeats`]).
+    pub repeat: u32,
 }
 
 pub async fn run(options: &Options) -> Result<ExitCode> {
@@ -88,10 +95,18 @@ async fn run_layers(
             }
             if layer.needs_browser() {
                 // Screenshots of this run's failures only.
-                let _ = std::fs::remove_dir_all("target/e2e-artifacts");
+                let _ = std::fs::remove_dir_all(E2E_ARTIFACTS);
             }
             let database_url = postgres.as_ref().map(|server| server.url().to_owned());
-            run_nextest(layer, &selection, options, database_url.as_deref()).await?
+            let result = if options.repeat > 1 {
+                run_repeatedly(layer, &selection, options, database_url.as_deref()).await?
+            } else {
+                run_nextest(layer, &selection, options, database_url.as_deref()).await?.0
+            };
+            if layer.needs_browser() {
+                list_artifacts(Path::new(E2E_ARTIFACTS));
+            }
+            result
         };
         let green = result.green();
         summary.layers.push(result);
@@ -116,12 +131,95 @@ async fn build_tests(layer: Layer, selection: &[&str]) -> Result<()> {
     Ok(())
 }
 
-async fn run_nextest(
+/// Runs the layer `options.repeat` times with retries off, tallies each test over the runs,
+/// and prints (and writes to `target/pyramid/<layer>.repeat.md`) the tally. A browser test's
+/// artifacts are kept per run, under `target/e2e-artifacts/run-<n>/`.
+async fn run_repeatedly(
     layer: Layer,
     selection: &[&str],
     options: &Options,
     database_url: Option<&str>,
 ) -> Result<LayerResult> {
+    let mut repeats = Repeats::default();
+    let mut total = LayerResult::from_report(layer.name(), None, 0.0, true);
+    for run in 1..=options.repeat {
+        let (result, report) = run_nextest(layer, selection, options, database_url).await?;
+        match &report {
+            Some(report) => repeats.record(report),
+            None => repeats.record_broken_run(),
+        }
+        println!(
+            "  run {run}/{}: {} passed, {} failed in {:.1} s",
+            options.repeat, result.passed, result.failed, result.seconds
+        );
+        if layer.needs_browser() {
+            keep_artifacts_of_run(Path::new(E2E_ARTIFACTS), run)?;
+        }
+        total.tests += result.tests;
+        total.passed += result.passed;
+        total.failed += result.failed;
+        total.skipped += result.skipped;
+        total.seconds += result.seconds;
+        total.ran_cleanly &= result.ran_cleanly;
+    }
+    let table = repeats.table(layer.name());
+    println!("\n{table}");
+    std::fs::write(Path::new(PYRAMID_DIR).join(format!("{}.repeat.md", layer.name())), &table)?;
+    for (test, failures) in repeats.flaky() {
+        println!("✗ {test} failed {failures} of {} runs", repeats.runs());
+    }
+    Ok(total)
+}
+
+/// Moves the artifacts one run left (`<test>/`) under `run-<n>/`, before the next run's
+/// failures of the same test replace them.
+fn keep_artifacts_of_run(root: &Path, run: u32) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(root) else { return Ok(()) };
+    let kept = root.join(format!("run-{run}"));
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with("run-") {
+            continue;
+        }
+        std::fs::create_dir_all(&kept)?;
+        std::fs::rename(entry.path(), kept.join(name))?;
+    }
+    Ok(())
+}
+
+/// Prints every directory under `root` holding what a failed browser test's browser showed.
+fn list_artifacts(root: &Path) {
+    let mut found = Vec::new();
+    collect_artifact_dirs(root, &mut found);
+    if found.is_empty() {
+        return;
+    }
+    found.sort();
+    println!("\nWhat the browsers showed when their tests failed (screenshot, page, URL, console):");
+    for dir in found {
+        println!("  {}", dir.display());
+    }
+}
+
+fn collect_artifact_dirs(dir: &Path, found: &mut Vec<PathBuf>) {
+    if dir.join("screenshot.png").is_file() {
+        found.push(dir.to_path_buf());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if entry.path().is_dir() {
+            collect_artifact_dirs(&entry.path(), found);
+        }
+    }
+}
+
+async fn run_nextest(
+    layer: Layer,
+    selection: &[&str],
+    options: &Options,
+    database_url: Option<&str>,
+) -> Result<(LayerResult, Option<Report>)> {
     let profile = layer.nextest_profile().context("not a test layer")?;
     let junit = PathBuf::from("target/nextest").join(profile).join("junit.xml");
     let _ = std::fs::remove_file(&junit);
@@ -134,6 +232,11 @@ async fn run_nextest(
     if let Some(partition) = &options.partition {
         // A shard may hold no test of a small layer.
         command.args(["--partition", partition, "--no-tests", "warn"]);
+    }
+    if options.repeat > 1 {
+        // Runs are tallied, not watched: only failures on screen, and no retry may turn one
+        // into a pass.
+        command.args(["--retries", "0", "--status-level", "fail", "--final-status-level", "fail"]);
     }
     if let Some(url) = database_url {
         command.env(URL_ENV, url);
@@ -151,7 +254,7 @@ async fn run_nextest(
     };
     let mut result = LayerResult::from_report(layer.name(), report.as_ref(), seconds, status.success());
     result.partition.clone_from(&options.partition);
-    Ok(result)
+    Ok((result, report))
 }
 
 async fn run_lint() -> Result<LayerResult> {
