@@ -109,7 +109,12 @@ impl TestApp {
     /// [`TestApp::served_on_postgres`], reached through a [`Cable`] that
     /// [`TestApp::cut_connections`] cuts: for what a client does when its connection drops.
     pub async fn served_on_postgres_behind_cable() -> Self {
-        let (mut state, database) = postgres_state(Arc::new(SystemClock)).await;
+        Self::served_on_postgres_behind_cable_at(Arc::new(SystemClock)).await
+    }
+
+    /// [`TestApp::served_on_postgres_behind_cable`] on `clock`, which the test moves.
+    pub async fn served_on_postgres_behind_cable_at(clock: Arc<dyn Clock>) -> Self {
+        let (mut state, database) = postgres_state(clock).await;
         let mut cable = Cable::bind().await;
         let task = served::serve_behind(state.clone(), cable.address).await;
         cable.plug_into(task.address);

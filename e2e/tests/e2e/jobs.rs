@@ -1,6 +1,6 @@
 use e2e::{ErrorPage, JobsPage, current_path, sign_in};
 use testkit::browser::with_browser;
-use testkit::fixtures::a_user;
+use testkit::fixtures::{a_job, a_user};
 
 use crate::a_board;
 
@@ -24,12 +24,7 @@ async fn applying_turns_the_button_into_applied_which_survives_a_reload() {
 #[tokio::test]
 async fn filtering_the_jobs_gives_a_page_with_its_own_address() {
     let board = a_board().await;
-    board
-        .app
-        .as_user(&board.admin)
-        .post_job(&testkit::fixtures::a_job().titled("Welder").paying(40_000))
-        .await
-        .expect(201);
+    board.app.as_user(&board.admin).post_job(&a_job().titled("Welder").paying(40_000)).await.expect(201);
 
     with_browser(|browser| async move {
         sign_in(&browser, &board.app.url(""), "ada", &a_user().password).await?;
