@@ -1,13 +1,16 @@
-// The live feed of the jobs page: jobs posted by admins appear at once, without a reload, and
-// admins see applications arrive. It keeps one WebSocket to /ws (the session cookie signs it
-// in), says whether it is live or reconnecting, and reconnects after a dropped connection,
-// waiting a little longer each time.
+// The live feed of the jobs page: jobs posted by admins appear at once, without a reload, when
+// they match the page's filters, and admins see applications arrive. It keeps one WebSocket to
+// /ws (the session cookie signs it in), says whether it is live or reconnecting, and reconnects
+// after a dropped connection, waiting a little longer each time. A connection refused before it
+// opened is most likely an expired access cookie: the session is renewed first, as a page
+// load would renew it.
 "use strict";
 (() => {
   const status = document.getElementById("feed-status");
   const jobs = document.getElementById("jobs");
   const template = document.getElementById("job-template");
   const applications = document.getElementById("applications");
+  const filters = new URLSearchParams(location.search);
   let wait = 500;
 
   function show(state, text) {
@@ -16,8 +19,18 @@
   }
 
   // Built with textContent only: nothing a job says is ever parsed as HTML.
+  // The filters of the jobs page's GET form, as the server applies them.
+  function matchesFilters(job) {
+    const title = filters.get("title");
+    if (title && !job.title.toLowerCase().includes(title.toLowerCase())) return false;
+    const minSalary = filters.get("minSalary");
+    if (minSalary && (job.salary === null || job.salary < Number(minSalary))) return false;
+    if (filters.get("hasEquity") === "true" && !(job.equity && Number(job.equity) > 0)) return false;
+    return true;
+  }
+
   function addJob(job) {
-    if (document.getElementById(`job-${job.id}`)) return;
+    if (document.getElementById(`job-${job.id}`) || !matchesFilters(job)) return;
     const item = template.content.firstElementChild.cloneNode(true);
     item.id = `job-${job.id}`;
     item.dataset.jobId = job.id;
@@ -40,10 +53,18 @@
     applications.prepend(line);
   }
 
+  // The refresh cookie lives under /session, so only this request renews the access cookie.
+  // Its redirect is not followed: only the cookies it sets matter.
+  function renewSession() {
+    return fetch("/session/refresh", { redirect: "manual", credentials: "same-origin" }).catch(() => {});
+  }
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const socket = new WebSocket(`${scheme}://${location.host}/ws`);
+    let opened = false;
     socket.addEventListener("open", () => {
+      opened = true;
       wait = 500;
       show("live", "Live: new jobs appear here");
     });
@@ -54,8 +75,10 @@
     });
     socket.addEventListener("close", () => {
       show("reconnecting", "Reconnecting…");
-      setTimeout(connect, wait);
+      const delay = wait;
       wait = Math.min(wait * 2, 10000);
+      const retry = () => setTimeout(connect, delay);
+      if (opened) retry(); else renewSession().then(retry);
     });
   }
 
