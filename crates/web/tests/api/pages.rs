@@ -443,3 +443,15 @@ async fn every_asset_a_page_links_is_served_and_the_icon_is_one() {
         assert_eq!(app.get(&format!("/static/{asset}")).await.status, StatusCode::OK, "{asset}");
     }
 }
+
+#[tokio::test]
+async fn an_error_page_keeps_the_header_of_whoever_is_signed_in() {
+    let app = TestApp::in_memory().await;
+    let mut browser = signed_in(&app).await;
+
+    for path in ["/no-such-page", "/admin/jobs/new"] {
+        let page = browser.open(path).await;
+
+        assert!(page.body.contains("Signed in as ada") && page.body.contains(r#"id="logout""#), "{path}: {}", page.body);
+    }
+}
