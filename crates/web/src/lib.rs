@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), pages::pages_at_api_paths))
-        .with_state(state);
-    middleware::production_layers(router, &http).layer(axum::middleware::from_fn(pages::errors::html_for_browsers))
+        .with_state(state.clone());
+    let error_pages = axum::middleware::from_fn_with_state(state, pages::errors::html_for_browsers);
+    middleware::production_layers(router, &http).layer(error_pages)
 }

@@ -13,8 +13,8 @@ use auth::sessions::TokenPair;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequestParts, Query, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -55,6 +55,19 @@ impl FromRequestParts<AppState> for SignedIn {
             }
             Err(other) => Err(ApiError::from(other).into_response()),
         }
+    }
+}
+
+/// The header for the browser that sent `headers`: its user while its session cookie holds,
+/// anonymous otherwise (never a redirect: this is for pages that show whoever comes).
+pub async fn signed_in_viewer(state: &AppState, headers: &HeaderMap) -> Layout {
+    let Some(token) = CookieJar::from_headers(headers).get(SESSION_COOKIE).map(|cookie| cookie.value().to_owned())
+    else {
+        return Layout::anonymous();
+    };
+    match sessions::identify(&state.ports, &token).await {
+        Ok(caller) => Layout::of(&caller),
+        Err(_) => Layout::anonymous(),
     }
 }
 

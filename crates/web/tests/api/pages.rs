@@ -452,6 +452,10 @@ async fn an_error_page_keeps_the_header_of_whoever_is_signed_in() {
     for path in ["/no-such-page", "/admin/jobs/new"] {
         let page = browser.open(path).await;
 
-        assert!(page.body.contains("Signed in as ada") && page.body.contains(r#"id="logout""#), "{path}: {}", page.body);
+        assert!(
+            page.body.contains("Signed in as ada") && page.body.contains(r#"id="logout""#),
+            "{path}: {}",
+            page.body
+        );
     }
 }
