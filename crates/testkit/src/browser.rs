@@ -157,7 +157,7 @@ fn capabilities(profile: &Path) -> Map<String, Value> {
         "args": [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--window-size=1280,800",
+            "--no-first-run", "--window-size=1280,800", "--hide-scrollbars",
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
             format!("--user-data-dir={}", profile.display()),
         ],

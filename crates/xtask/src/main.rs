@@ -9,6 +9,7 @@
 //! - `bench NAME`: measurements, each a bench target of the crate it measures.
 //! - `tdd-check [BASE]`: every test added since BASE was red before the change that made it
 //!   pass.
+//! - `screenshots`: `docs/screenshots/*.png`, taken from the real pages by a browser.
 //! - `report DIR...`: the pyramid of a CI run, from the summaries of its jobs.
 //!
 //! It is tooling, not product: nothing depends on it, and it depends on no product crate, so
@@ -27,6 +28,7 @@ mod provision;
 mod repeat;
 mod report;
 mod runner;
+mod screenshots;
 mod tdd_check;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +80,8 @@ enum Command {
         #[arg(long, value_name = "REV")]
         head: Option<String>,
     },
+    /// Take docs/screenshots/*.png from the real pages, at desktop and phone widths
+    Screenshots,
     /// Merge the summaries found under DIRs (one per CI job) into target/pyramid/
     Report {
         #[arg(required = true)]
@@ -108,6 +112,7 @@ async fn main() -> ExitCode {
         Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
         Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
         Command::TddCheck { base, head } => tdd_check::run(base, head).await,
+        Command::Screenshots => screenshots::run().await.map(|()| ExitCode::SUCCESS),
         Command::Report { dirs } => merge_reports(&dirs),
     };
     outcome.unwrap_or_else(|error| {
