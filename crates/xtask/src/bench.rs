@@ -19,7 +19,7 @@ struct Bench {
     measures: &'static str,
 }
 
-const BENCHES: [Bench; 5] = [
+const BENCHES: [Bench; 6] = [
     Bench {
         name: "tdd-loop",
         package: None,
@@ -40,6 +40,11 @@ const BENCHES: [Bench; 5] = [
         name: "db-isolation",
         package: Some("testkit"),
         measures: "per-test isolation: template clone, create + migrate, rolled-back transaction",
+    },
+    Bench {
+        name: "live-feed",
+        package: Some("e2e"),
+        measures: "an admin's POST /jobs → the job in another browser's open jobs page (20 posts)",
     },
 ];
 
