@@ -7,7 +7,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use e2e::{FeedState, sign_in};
 use fantoccini::Client;
 use testkit::TestApp;
@@ -17,15 +17,25 @@ use testkit::timing::{heading, row};
 
 const POSTS: usize = 20;
 
-/// Records in `window.seenAt[title]` the moment a job titled so is added to the list.
+/// Records in `window.seenAt[title]` the moment a job titled so is added to the list, and
+/// hands it to whoever waits for that title.
 const OBSERVER: &str = r#"
 window.seenAt = {};
+window.waiting = {};
 new MutationObserver((changes) => {
   for (const change of changes) for (const node of change.addedNodes) {
     const title = node.querySelector && node.querySelector(".job-title");
-    if (title) window.seenAt[title.textContent] = Date.now();
+    if (!title) continue;
+    window.seenAt[title.textContent] = Date.now();
+    window.waiting[title.textContent]?.(window.seenAt[title.textContent]);
   }
 }).observe(document.getElementById("jobs"), { childList: true });
+"#;
+
+/// Answers when the page saw the title it is given, at once or as soon as it arrives.
+const SEEN_AT: &str = r#"
+const [title, answer] = arguments;
+if (window.seenAt[title]) answer(window.seenAt[title]); else window.waiting[title] = answer;
 "#;
 
 #[tokio::main]
@@ -59,16 +69,10 @@ async fn measure(browser: &Client, app: &TestApp, admin: &testkit::fixtures::Ses
     Ok(latencies)
 }
 
-/// When the page saw `title` arrive, waiting (up to 10 s) until it has.
+/// When the page saw `title` arrive, waiting until it has (WebDriver's script timeout, 30 s).
 async fn seen_at(browser: &Client, title: &str) -> Result<u64> {
-    for _ in 0..1000 {
-        let seen = browser.execute("return window.seenAt[arguments[0]] ?? null;", vec![title.into()]).await?;
-        if let Some(millis) = seen.as_u64() {
-            return Ok(millis);
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    bail!("{title:?} never reached the page")
+    let seen = browser.execute_async(SEEN_AT, vec![title.into()]).await?;
+    seen.as_u64().with_context(|| format!("the page answered {seen} for {title:?}"))
 }
 
 fn now_ms() -> u64 {
