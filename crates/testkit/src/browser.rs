@@ -72,20 +72,34 @@ impl Browsers {
                 (driver.url.clone(), Some(driver))
             }
         };
-        let mut browsers = Self { sessions: Vec::new(), _driver: driver, test_name: current_test_name() };
-        for _ in 0..count {
+        // Opened side by side: starting Chromium is mostly waiting, and a two-browser test
+        // would otherwise pay for it twice.
+        let opened = futures::future::join_all((0..count).map(|_| {
             let profile = std::env::temp_dir().join(format!("pyramid-chromium-{}", uuid::Uuid::new_v4().simple()));
-            let opened =
-                ClientBuilder::new(HttpConnector::new()).capabilities(capabilities(&profile)).connect(&url).await;
-            match opened {
+            let url = url.clone();
+            async move {
+                let client =
+                    ClientBuilder::new(HttpConnector::new()).capabilities(capabilities(&profile)).connect(&url).await;
+                (client, profile)
+            }
+        }))
+        .await;
+        let mut browsers = Self { sessions: Vec::new(), _driver: driver, test_name: current_test_name() };
+        let mut failure = None;
+        for (client, profile) in opened {
+            match client {
                 Ok(client) => browsers.sessions.push((client, profile)),
                 Err(error) => {
-                    browsers.close().await;
-                    return Err(anyhow!(error)).with_context(|| {
-                        format!("opening a Chromium session at {url}: is Chromium installed? {INSTALL_HINT}")
-                    });
+                    let _ = std::fs::remove_dir_all(&profile);
+                    failure = Some(error);
                 }
             }
+        }
+        if let Some(error) = failure {
+            browsers.close().await;
+            return Err(anyhow!(error)).with_context(|| {
+                format!("opening a Chromium session at {url}: is Chromium installed? {INSTALL_HINT}")
+            });
         }
         Ok(browsers)
     }
@@ -103,12 +117,13 @@ impl Browsers {
 
     /// Closes every session and removes its profile.
     pub async fn close(self) {
-        for (client, profile) in self.sessions {
+        futures::future::join_all(self.sessions.into_iter().map(|(client, profile)| async move {
             if let Err(error) = client.close().await {
                 eprintln!("warning: closing a browser session failed: {error}");
             }
             let _ = std::fs::remove_dir_all(&profile);
-        }
+        }))
+        .await;
     }
 
     async fn run(self, test: impl Future<Output = Result<()>>) {
