@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use auth::breach::{FailurePolicy, PwnedPasswords, sha1_prefix_and_suffix};
 use auth::keys::{KeySet, SigningKey, VerifyingKey};
+use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::token::{TokenService, TokenSettings};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -13,7 +14,7 @@ use testkit::fixtures::a_user;
 use testkit::state::memory_state;
 use testkit::world::world;
 use web::AppState;
-use web::passwords::BreachAdapter;
+use web::passwords::{Argon2Hasher, BreachAdapter, HashingGate};
 use wiremock::matchers::path_regex;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -223,4 +224,21 @@ async fn the_jwks_publishes_the_public_key_when_tokens_are_signed_with_eddsa() {
     );
     assert_eq!(jsonwebtoken::decode_header(&ada.token).unwrap().alg, jsonwebtoken::Algorithm::EdDSA);
     assert_eq!(app.as_user(&ada).user("ada").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn when_no_password_can_be_checked_now_login_and_registration_answer_503_with_retry_after() {
+    let mut state = memory_state();
+    let cheap = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).unwrap();
+    state.ports.passwords = Arc::new(Argon2Hasher::with_gate(cheap, HashingGate::new(0, 0)));
+    let app = TestApp::with_state(state).await;
+
+    let login = app.log_in(&a_user()).await;
+    let registration = app.register(&a_user()).await;
+
+    for answer in [login, registration] {
+        assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{}", answer.body);
+        assert_eq!(answer.error_message(), json!("too many passwords to check at once; try again shortly"));
+        assert_eq!(answer.header("retry-after"), Some("1"));
+    }
 }
