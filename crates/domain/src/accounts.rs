@@ -87,7 +87,7 @@ pub async fn authenticate(
         Err(_) => None,
     };
     let hash = credentials.as_ref().map(|c| &c.password_hash);
-    match (passwords.verify(&password, hash).await, credentials) {
+    match (passwords.verify(&password, hash).await?, credentials) {
         (true, Some(credentials)) => Ok(credentials.user),
         _ => Err(DomainError::BadCredentials),
     }
@@ -186,7 +186,7 @@ mod tests {
 
     fn hasher_answering(matches: bool) -> MockPasswordHasher {
         let mut passwords = MockPasswordHasher::new();
-        passwords.expect_verify().times(1).return_const(matches);
+        passwords.expect_verify().times(1).returning(move |_, _| Ok(matches));
         passwords
     }
 
@@ -263,7 +263,7 @@ mod tests {
         let mut users = MockUserRepository::new();
         users.expect_find_credentials().returning(|_| Ok(None));
         let mut passwords = MockPasswordHasher::new();
-        passwords.expect_verify().withf(|_, hash| hash.is_none()).times(1).return_const(false);
+        passwords.expect_verify().withf(|_, hash| hash.is_none()).times(1).returning(move |_, _| Ok(false));
 
         let result = authenticate(&users, &passwords, "nobody", A_PASSWORD).await;
 

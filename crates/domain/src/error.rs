@@ -16,6 +16,10 @@ pub enum DomainError {
     /// Deliberately vague: the caller must not learn whether the user exists.
     #[error("invalid username or password")]
     BadCredentials,
+    /// Too much work in line already (passwords to hash, say): refused at once rather than
+    /// queued without bound. Retry after the given number of seconds.
+    #[error("too many passwords to check at once; try again shortly")]
+    Busy { retry_after_seconds: u64 },
     /// An adapter behind a port failed (database down, thread pool gone...). Not the client's fault.
     #[error("a backing service failed: {0}")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),

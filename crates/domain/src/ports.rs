@@ -92,7 +92,8 @@ pub trait PasswordHasher: Send + Sync {
 
     /// Whether `password` matches `hash`. With no hash (unknown user) it must spend the same
     /// time as a real check and return `false`, so timing does not reveal which usernames exist.
-    async fn verify<'a>(&self, password: &Password, hash: Option<&'a PasswordHash>) -> bool;
+    /// An error ([`DomainError::Busy`]) means no check could be made now, not a wrong password.
+    async fn verify<'a>(&self, password: &Password, hash: Option<&'a PasswordHash>) -> Result<bool, DomainError>;
 }
 
 /// Passwords known to attackers, from data breaches. `Ok(None)`: not known (or the check was

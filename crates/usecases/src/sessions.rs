@@ -140,7 +140,7 @@ mod tests {
         let mut ports = TestPorts::new();
         ports.users.expect_find_credentials().returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
         ports.users.expect_find().returning(|username| Ok(Some(a_user(username.as_str()))));
-        ports.passwords.expect_verify().return_const(password_matches);
+        ports.passwords.expect_verify().returning(move |_, _| Ok(password_matches));
         ports
     }
 
@@ -162,7 +162,7 @@ mod tests {
     async fn an_unknown_username_costs_one_dummy_hash_and_gets_the_wrong_password_answer() {
         let mut ports = TestPorts::new();
         ports.users.expect_find_credentials().times(1).returning(|_| Ok(None));
-        ports.passwords.expect_verify().withf(|_, hash| hash.is_none()).times(1).return_const(false);
+        ports.passwords.expect_verify().withf(|_, hash| hash.is_none()).times(1).returning(move |_, _| Ok(false));
 
         let result = log_in(&ports.build(), attempt("nobody", A_PASSWORD)).await;
 
@@ -210,7 +210,7 @@ mod tests {
     async fn the_token_of_an_account_deleted_since_identifies_no_one() {
         let mut ports = TestPorts::new();
         ports.users.expect_find_credentials().returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
-        ports.passwords.expect_verify().return_const(true);
+        ports.passwords.expect_verify().returning(move |_, _| Ok(true));
         // Deleted between the login and the next request.
         ports.users.expect_find().returning(|_| Ok(None));
         let ports = ports.build();
@@ -226,7 +226,7 @@ mod tests {
         let mut ports = TestPorts::new();
         ports.users.expect_find_credentials().returning(|name| Ok(Some(credentials_of(name.as_str(), A_HASH))));
         ports.users.expect_find().returning(|username| Ok(Some(a_user(username.as_str()))));
-        ports.passwords.expect_verify().return_const(true);
+        ports.passwords.expect_verify().returning(move |_, _| Ok(true));
         let ports = ports.build();
         let ada_laptop = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
         let ada_phone = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();

@@ -74,6 +74,8 @@ impl From<DomainError> for ApiError {
             DomainError::NotFound(what) => Self::not_found(format!("{what} not found")),
             DomainError::Conflict(message) => Self::new(StatusCode::CONFLICT, message),
             DomainError::BadCredentials => Self::unauthorized(error.to_string()),
+            DomainError::Busy { retry_after_seconds } => Self::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+                .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds)),
             DomainError::Unavailable(source) => Self::unavailable(source.as_ref()),
         }
     }
