@@ -200,6 +200,7 @@ async fn a_breach_service_outage_lets_registration_through_unless_configured_to_
         (refused.status, refused.error_message()),
         (StatusCode::SERVICE_UNAVAILABLE, json!("service temporarily unavailable"))
     );
+    assert_eq!(refused.header("retry-after"), Some("1"), "a 503 says when to come back");
 }
 
 #[tokio::test]
