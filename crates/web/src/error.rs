@@ -52,10 +52,12 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, what)
     }
 
-    /// A backing service (the database) failed: 503, details in the log only.
+    /// A backing service (the database) failed: 503, details in the log only. Clients may come
+    /// back in a second: an outage that lasts longer keeps answering this, quickly.
     pub fn unavailable(error: &dyn std::error::Error) -> Self {
         tracing::error!(error = %error, "a backing service failed");
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "service temporarily unavailable")
+            .with_header(header::RETRY_AFTER, HeaderValue::from(1))
     }
 
     /// A failure that is ours, not the client's. The details go to the log, not to the client.
