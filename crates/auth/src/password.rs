@@ -121,6 +121,31 @@ mod tests {
     }
 
     #[test]
+    fn hashes_are_interchangeable_with_the_argon2_crates_own() {
+        let passwords = passwords();
+        let ours = passwords.hash("correct horse").unwrap();
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8, 1, 1, None).unwrap())
+            .hash_password(b"correct horse", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
+
+        let their_verifier = Argon2::default();
+        assert!(their_verifier.verify_password(b"correct horse", &PasswordHash::new(&ours).unwrap()).is_ok());
+        assert!(their_verifier.verify_password(b"correct horsE", &PasswordHash::new(&ours).unwrap()).is_err());
+        assert!(passwords.verify("correct horse", Some(&theirs)));
+        assert!(!passwords.verify("correct horsE", Some(&theirs)));
+    }
+
+    #[test]
+    fn a_hash_made_at_another_cost_still_verifies() {
+        let stronger = Argon2Passwords::new(Argon2Cost { memory_kib: 64, iterations: 2, parallelism: 2 }).unwrap();
+        let hash = stronger.hash("correct horse").unwrap();
+
+        assert!(passwords().verify("correct horse", Some(&hash)));
+        assert!(!passwords().verify("correct horsE", Some(&hash)));
+    }
+
+    #[test]
     fn owasp_cost_is_19_mib_2_iterations_1_lane() {
         let hash = Argon2Passwords::new(Argon2Cost::OWASP).unwrap().hash("pw").unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
