@@ -1,8 +1,17 @@
 //! argon2id password hashing in PHC string format.
 
+use std::cell::RefCell;
+
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+
+thread_local! {
+    /// argon2's working memory (19 MiB at OWASP cost), kept by each thread that hashes. Allocated
+    /// and freed per hash, it left glibc holding hundreds of MiB under a flood of logins
+    /// (`cargo xtask bench login-load`): freed blocks that size stay in the thread's arena.
+    static WORKING_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
 
 /// How much memory and time one hash costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +36,8 @@ pub enum PasswordError {
     Params(argon2::Error),
     #[error("hashing failed: {0}")]
     Hash(argon2::password_hash::Error),
+    #[error("no thread to hash on: {0}")]
+    Thread(std::io::Error),
 }
 
 /// Hashes and verifies passwords with argon2id at a fixed cost.
@@ -49,7 +60,15 @@ impl Argon2Passwords {
             Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None).map_err(PasswordError::Params)?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let decoy_password = SaltString::generate(&mut OsRng);
-        let decoy = hash_with(&argon2, decoy_password.as_str())?;
+        // On a thread of its own, whose working memory goes with it: the thread that builds
+        // this (start-up's) never hashes again.
+        let decoy = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .spawn_scoped(scope, || hash_with(&argon2, decoy_password.as_str()))
+                .map_err(PasswordError::Thread)?
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
         Ok(Self { argon2, decoy })
     }
 
@@ -62,13 +81,10 @@ impl Argon2Passwords {
     /// cost and answers `false`, so an unknown user takes as long as a wrong password.
     /// A hash that does not parse never matches.
     pub fn verify(&self, password: &str, phc: Option<&str>) -> bool {
-        let matches = |phc: &str| {
-            PasswordHash::new(phc).is_ok_and(|parsed| self.argon2.verify_password(password.as_bytes(), &parsed).is_ok())
-        };
         match phc {
-            Some(phc) => matches(phc),
+            Some(phc) => matches(password, phc),
             None => {
-                let _ = matches(&self.decoy);
+                let _ = matches(password, &self.decoy);
                 false
             }
         }
@@ -77,12 +93,63 @@ impl Argon2Passwords {
 
 fn hash_with(argon2: &Argon2<'_>, password: &str) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
-    argon2.hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(PasswordError::Hash)
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(PasswordError::Hash)?;
+    let output =
+        Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| compute(argon2, password.as_bytes(), salt_bytes, out))
+            .map_err(PasswordError::Hash)?;
+    let params = argon2.params().try_into().map_err(PasswordError::Hash)?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(hash.to_string())
+}
+
+/// What the argon2 crate's `verify_password` does, with the working memory reused: the
+/// parameters and salt come from the stored hash, and the outputs are compared in constant time
+/// (`Output`'s equality).
+fn matches(password: &str, phc: &str) -> bool {
+    let recomputed = |hash: &PasswordHash<'_>| -> Result<bool, argon2::password_hash::Error> {
+        let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else { return Ok(false) };
+        let algorithm = Algorithm::try_from(hash.algorithm)?;
+        let version = hash.version.map(Version::try_from).transpose()?.unwrap_or_default();
+        let params = Params::try_from(hash)?;
+        let argon2 = Argon2::new(algorithm, version, params);
+        let mut salt_bytes = [0u8; 64];
+        let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+        let computed = Output::init_with(expected.len(), |out| compute(&argon2, password.as_bytes(), salt_bytes, out))?;
+        Ok(computed == expected)
+    };
+    PasswordHash::new(phc).and_then(|hash| recomputed(&hash)).unwrap_or(false)
+}
+
+/// The raw argon2 output for `password` and `salt`, in this thread's working memory, grown once
+/// to the cost in use. A stored hash of an extravagant cost gets memory of its own for the one
+/// computation rather than leaving the thread holding it.
+fn compute(argon2: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]) -> argon2::password_hash::Result<()> {
+    const KEPT_AT_MOST: usize = 64 * 1024; // blocks of 1 KiB: 64 MiB
+    let needed = argon2.params().block_count();
+    if needed > KEPT_AT_MOST {
+        argon2.hash_password_into_with_memory(password, salt, out, vec![Block::new(); needed])?;
+        return Ok(());
+    }
+    WORKING_MEMORY.with_borrow_mut(|blocks| {
+        if blocks.len() < needed {
+            blocks.resize(needed, Block::new());
+        }
+        argon2.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
     fn passwords() -> Argon2Passwords {
         Argon2Passwords::new(Argon2Cost::TESTS_ONLY).unwrap()
