@@ -58,6 +58,11 @@ impl ServerProcess {
         }
     }
 
+    /// The operating system's id of the process, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Sends SIGTERM, as `docker stop` and Kubernetes do.
     pub fn terminate(&self) {
         let pid = self.child.id().expect("the process is running").to_string();

@@ -41,7 +41,7 @@ where
         companies: store.clone(),
         jobs: store,
         sessions,
-        passwords: Arc::new(Argon2Hasher::new(passwords)),
+        passwords: Arc::new(Argon2Hasher::new(passwords).expect("the password hashing threads start")),
         breaches: Arc::new(BreachAdapter(Arc::new(NoBreachCheck))),
         readiness: Arc::new(AlwaysReady),
     };

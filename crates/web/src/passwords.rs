@@ -21,8 +21,8 @@ pub struct Argon2Hasher {
 
 impl Argon2Hasher {
     /// Hashes through a gate sized for this machine's cores.
-    pub fn new(passwords: Argon2Passwords) -> Self {
-        Self::with_gate(passwords, HashingGate::for_this_machine())
+    pub fn new(passwords: Argon2Passwords) -> std::io::Result<Self> {
+        Ok(Self::with_gate(passwords, HashingGate::for_this_machine()?))
     }
 
     pub fn with_gate(passwords: Argon2Passwords, gate: HashingGate) -> Self {
@@ -62,15 +62,23 @@ impl BreachedPasswords for BreachAdapter {
     }
 }
 
-/// Bounds what password hashing may cost at once: `running` hashes at a time (each holds
-/// 19 MiB at OWASP cost), `waiting` more in line, and anything past those refused at once.
-/// Unbounded, on tokio's blocking pool, 200 concurrent logins held 5.8 GB.
+/// Bounds what password hashing may cost at once: `running` threads of its own hash (each
+/// hash holds 19 MiB at OWASP cost), `waiting` more requests wait in line, and anything past
+/// those is refused at once.
+///
+/// Threads of its own rather than tokio's blocking pool: that pool starts a new thread whenever
+/// none is idle at the instant work arrives, and glibc gives threads separate arenas, each
+/// keeping tens of MiB of freed hashes. Measured with `cargo xtask bench login-load`:
+/// unbounded on the blocking pool, 200 concurrent logins held 5.8 GB; bounded to 2 at a time
+/// but still on that pool, 500 held 1 GB; on 2 threads of its own, see docs/robustness.md.
 #[derive(Debug, Clone)]
 pub struct HashingGate {
     /// Places in the gate: the running slots and the line before them.
     places: Arc<Semaphore>,
-    slots: Arc<Semaphore>,
+    work: std::sync::mpsc::Sender<Job>,
 }
+
+type Job = Box<dyn FnOnce() + Send>;
 
 /// The gate is full: try again in this many seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,36 +91,53 @@ impl From<Busy> for DomainError {
 }
 
 impl HashingGate {
-    /// Work waits in line for at most about this many hashes per slot; at OWASP cost (about 28 ms
-    /// a hash on this project's machine) that is under a second before a 503 would have been
-    /// the better answer.
-    const LINE_PER_SLOT: usize = 32;
+    /// Requests wait in line for at most this many hashes per thread: at OWASP cost (about
+    /// 28 ms a hash on this project's 2-core machine) a quarter of a second, after which a 503
+    /// that says "in a second" serves the client better than a longer wait.
+    const LINE_PER_THREAD: usize = 8;
 
-    pub fn new(running: usize, waiting: usize) -> Self {
-        Self { places: Arc::new(Semaphore::new(running + waiting)), slots: Arc::new(Semaphore::new(running)) }
+    /// A gate of `running` threads, which end when the last clone of the gate is dropped.
+    pub fn new(running: usize, waiting: usize) -> std::io::Result<Self> {
+        let (work, jobs) = std::sync::mpsc::channel::<Job>();
+        let jobs = Arc::new(std::sync::Mutex::new(jobs));
+        for index in 0..running {
+            let jobs = jobs.clone();
+            std::thread::Builder::new().name(format!("password-hashing-{index}")).spawn(move || {
+                loop {
+                    // One thread waits on the line at a time; the others wait for the lock.
+                    let next = jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
+                    match next {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            })?;
+        }
+        Ok(Self { places: Arc::new(Semaphore::new(running + waiting)), work })
     }
 
-    /// One running slot per core: hashing is CPU-bound, more at once only shares the cores.
-    pub fn for_this_machine() -> Self {
+    /// One thread per core: hashing is CPU-bound, more at once only shares the cores.
+    pub fn for_this_machine() -> std::io::Result<Self> {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        Self::new(cores, cores * Self::LINE_PER_SLOT)
+        Self::new(cores, cores * Self::LINE_PER_THREAD)
     }
 
-    /// Runs `work` on the blocking pool once a slot is free, or refuses it when the line is full.
+    /// Runs `work` on one of the gate's threads, or refuses it when the line is full.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
         let Ok(place) = self.places.clone().try_acquire_owned() else { return Err(Busy(1)) };
-        let Ok(slot) = self.slots.clone().acquire_owned().await else { return Err(Busy(1)) };
-        let outcome = tokio::task::spawn_blocking(move || {
-            // The permits go with the work, not with the request: a client that hangs up does
-            // not free a slot while its hash still runs.
-            let _held = (place, slot);
-            work()
-        })
-        .await;
-        match outcome {
-            Ok(value) => Ok(value),
-            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-            // Cancelled: the runtime is shutting down.
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            // The place goes with the work, not with the request: a client that hangs up does
+            // not free it while its hash still runs.
+            let _place = place;
+            let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)));
+        });
+        if self.work.send(job).is_err() {
+            return Err(Busy(1));
+        }
+        match outcome.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
             Err(_) => Err(Busy(1)),
         }
     }
@@ -151,7 +176,7 @@ mod tests {
 
     #[tokio::test]
     async fn work_past_the_running_and_waiting_slots_is_refused_at_once() {
-        let gate = HashingGate::new(1, 1);
+        let gate = HashingGate::new(1, 1).unwrap();
         let (running, release_running) = occupy(&gate);
         let (waiting, release_waiting) = occupy(&gate);
         until_free(&gate, 0).await;
@@ -166,7 +191,7 @@ mod tests {
 
     #[tokio::test]
     async fn waiting_work_runs_once_a_running_slot_frees() {
-        let gate = HashingGate::new(1, 1);
+        let gate = HashingGate::new(1, 1).unwrap();
         let (running, release_running) = occupy(&gate);
         until_free(&gate, 1).await;
 

@@ -73,7 +73,7 @@ pub fn assemble(
 /// The state for `config`: Postgres when `DATABASE_URL` is set (migrated at start), otherwise
 /// the in-memory store with demo companies, jobs, a user and an admin.
 pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoAccount>)> {
-    let passwords = Arc::new(Argon2Hasher::new(Argon2Passwords::new(Argon2Cost::OWASP)?));
+    let passwords = Arc::new(Argon2Hasher::new(Argon2Passwords::new(Argon2Cost::OWASP)?)?);
     let breach: Arc<dyn BreachCheck> = match &config.breach_check {
         Some(check) => Arc::new(PwnedPasswords::new(check.url.clone(), check.timeout, check.policy)?),
         None => Arc::new(NoBreachCheck),

@@ -19,7 +19,7 @@ struct Bench {
     measures: &'static str,
 }
 
-const BENCHES: [Bench; 6] = [
+const BENCHES: [Bench; 7] = [
     Bench {
         name: "tdd-loop",
         package: None,
@@ -34,6 +34,11 @@ const BENCHES: [Bench; 6] = [
         name: "login-timing",
         package: Some("web"),
         measures: "failed-login latency: unknown username vs wrong password (200 each)",
+    },
+    Bench {
+        name: "login-load",
+        package: Some("web"),
+        measures: "100, 200, 500 clients failing logins for 10 s: answers, their times, the server's peak RSS",
     },
     Bench { name: "db-setup", package: Some("testkit"), measures: "container start-up and per-test database creation" },
     Bench {

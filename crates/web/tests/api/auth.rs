@@ -231,7 +231,7 @@ async fn the_jwks_publishes_the_public_key_when_tokens_are_signed_with_eddsa() {
 async fn when_no_password_can_be_checked_now_login_and_registration_answer_503_with_retry_after() {
     let mut state = memory_state();
     let cheap = Argon2Passwords::new(Argon2Cost::TESTS_ONLY).unwrap();
-    state.ports.passwords = Arc::new(Argon2Hasher::with_gate(cheap, HashingGate::new(0, 0)));
+    state.ports.passwords = Arc::new(Argon2Hasher::with_gate(cheap, HashingGate::new(0, 0).unwrap()));
     let app = TestApp::with_state(state).await;
 
     let login = app.log_in(&a_user()).await;
