@@ -80,3 +80,39 @@ async fn an_empty_patch_is_a_400() {
 
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
 }
+
+/// JSON has one number type and JSON Schema counts `5.0` and `1e3` as integers, so the API
+/// takes them as the integers they are (docs/robustness.md). At 4bf00f6 each was a 500.
+#[tokio::test]
+async fn a_whole_number_written_as_a_float_is_taken_as_that_integer() {
+    let world = world().await;
+    let admin = world.as_admin();
+    let raw = |path: &str, body: &str| {
+        Request::new(Method::POST, path)
+            .bearer(&world.admin.token)
+            .header("content-type", "application/json")
+            .body(body)
+    };
+
+    let company = admin
+        .post("/companies", &json!({ "handle": "big", "name": "Big", "description": "", "numEmployees": 479001601.0 }))
+        .await;
+    let job = world.app.send(raw("/jobs", r#"{"title":"t","companyHandle":"acme","salary":1e3}"#)).await;
+    let company_patch = admin.update_company("acme", &json!({ "numEmployees": 12.0 })).await;
+    let job_patch = admin.update_job(world.job, &json!({ "salary": 5.0 })).await;
+
+    assert_eq!(company.expect(201)["company"]["numEmployees"], 479_001_601);
+    assert_eq!(job.expect(201)["job"]["salary"], 1000);
+    assert_eq!(company_patch.expect(200)["company"]["numEmployees"], 12);
+    assert_eq!(job_patch.expect(200)["job"]["salary"], 5);
+}
+
+#[tokio::test]
+async fn a_fraction_in_an_integer_field_is_a_400_naming_the_field() {
+    let world = world().await;
+
+    let answer = world.as_admin().update_job(world.job, &json!({ "salary": 5.5 })).await;
+
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+    assert!(answer.error_message()[0].as_str().unwrap().starts_with("salary: "), "{}", answer.body);
+}
