@@ -35,11 +35,33 @@ impl<T: DeserializeOwned + HasSchema> FromRequest<AppState> for ValidJson<T> {
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
             status => ApiError::new(status, rejection.body_text()),
         })?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|error| ApiError::invalid(vec![format!("body: not valid JSON ({error})")]))?;
         state.schemas.validate(T::SCHEMA, &value).map_err(ApiError::invalid)?;
+        whole_numbers_as_integers(&mut value);
         // The schema is stricter than the type: this only fails if they disagree, a bug of ours.
         serde_json::from_value(value).map(Self).map_err(|error| ApiError::internal(&error))
+    }
+}
+
+/// JSON has one number type, and JSON Schema's `integer` admits `5.0` and `1e3`; serde's
+/// integers do not. Once the schema has accepted a body, every whole number in it is written
+/// as an integer, so what the schema accepts the types accept too.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && float >= i64::MIN as f64
+                && float < i64::MAX as f64
+            {
+                *number = (float as i64).into();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -55,5 +77,21 @@ impl<T: DeserializeOwned + HasSchema> FromRequestParts<AppState> for ValidQuery<
         let value = state.schemas.query_as_json(T::SCHEMA, query).map_err(ApiError::invalid)?;
         state.schemas.validate(T::SCHEMA, &value).map_err(ApiError::invalid)?;
         serde_json::from_value(value).map(Self).map_err(|error| ApiError::internal(&error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn only_whole_numbers_in_range_become_integers_at_any_depth() {
+        let mut body = json!({ "a": 5.0, "b": 5.5, "c": [1e3, { "d": -2.0 }], "e": 1e300, "f": 7 });
+
+        whole_numbers_as_integers(&mut body);
+
+        assert_eq!(body.to_string(), r#"{"a":5,"b":5.5,"c":[1000,{"d":-2}],"e":1e+300,"f":7}"#);
     }
 }
