@@ -116,3 +116,19 @@ async fn a_fraction_in_an_integer_field_is_a_400_naming_the_field() {
     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
     assert!(answer.error_message()[0].as_str().unwrap().starts_with("salary: "), "{}", answer.body);
 }
+
+#[tokio::test]
+async fn an_error_repeats_no_more_than_the_start_of_an_over_long_value() {
+    let world = world().await;
+    let long = "x".repeat(60_000);
+
+    let query = world.anonymous().jobs(&format!("title={long}")).await;
+    let body = world.as_admin().update_company("acme", &json!({ "name": long })).await;
+
+    for answer in [query, body] {
+        let message = answer.error_message()[0].as_str().unwrap().to_owned();
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert!(message.len() < 200, "{} bytes: {}…", message.len(), &message[..200]);
+        assert!(message.contains("xxxxxxxx") && message.contains("60000 characters"), "{message}");
+    }
+}
