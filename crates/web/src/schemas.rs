@@ -89,7 +89,10 @@ impl Schemas {
                     return format!("{location}: {}", error.masked());
                 }
                 let location = if location.is_empty() { "body".to_owned() } else { location };
-                format!("{location}: {error}")
+                match shortened(error.instance()) {
+                    Some(preview) => format!("{location}: {}", error.masked_with(preview)),
+                    None => format!("{location}: {error}"),
+                }
             })
             .collect();
         if violations.is_empty() { Ok(()) } else { Err(violations) }
@@ -128,6 +131,18 @@ impl Schemas {
         }
         if repeated.is_empty() { Ok(Value::Object(object)) } else { Err(repeated) }
     }
+}
+
+/// A value too long to repeat whole in a message, as its start and its length: an error must
+/// not echo 60 KB back, nor make a log line of it.
+fn shortened(instance: &Value) -> Option<String> {
+    const SHOWN: usize = 32;
+    let text = instance.to_string();
+    let length = match instance {
+        Value::String(string) => string.chars().count(),
+        _ => text.chars().count(),
+    };
+    (text.len() > 2 * SHOWN).then(|| format!("{}… ({length} characters)", text.chars().take(SHOWN).collect::<String>()))
 }
 
 fn write_only_properties(schema: &Value) -> Vec<String> {
