@@ -7,9 +7,11 @@ use auth::breach::{FailurePolicy, PwnedPasswords, sha1_prefix_and_suffix};
 use auth::keys::{KeySet, SigningKey, VerifyingKey};
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::token::{TokenService, TokenSettings};
+use axum::http::Method;
 use reqwest::StatusCode;
 use serde_json::json;
 use testkit::TestApp;
+use testkit::client::Request;
 use testkit::fixtures::a_user;
 use testkit::state::memory_state;
 use testkit::world::world;
@@ -241,5 +243,37 @@ async fn when_no_password_can_be_checked_now_login_and_registration_answer_503_w
         assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{}", answer.body);
         assert_eq!(answer.error_message(), json!("too many passwords to check at once; try again shortly"));
         assert_eq!(answer.header("retry-after"), Some("1"));
+    }
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let world = world().await;
+
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let request =
+            Request::new(Method::GET, "/users/ada").header("authorization", &format!("{scheme} {}", world.user.token));
+        assert_eq!(world.app.send(request).await.status, StatusCode::OK, "{scheme}");
+    }
+}
+
+/// RFC 6750 §3.1: a token that does not hold is refused wherever it is sent, so a client
+/// learns its session ended instead of silently seeing the anonymous view.
+#[tokio::test]
+async fn a_forged_or_revoked_token_is_a_401_even_on_a_public_route() {
+    let world = world().await;
+    let logged_out = world.as_other().log_out(&world.other.refresh).await;
+    assert!(logged_out.status.is_success(), "{}", logged_out.body);
+
+    let anonymous = world.anonymous().jobs("").await;
+    let forged = world.app.with_token("a.b.c").jobs("").await;
+    let revoked = world.as_other().jobs("").await;
+    let valid = world.as_user().jobs("").await;
+
+    assert_eq!(anonymous.status, StatusCode::OK);
+    assert_eq!(valid.status, StatusCode::OK);
+    for refused in [forged, revoked] {
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+        assert_eq!(refused.header("www-authenticate"), Some("Bearer"));
     }
 }
