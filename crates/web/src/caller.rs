@@ -13,9 +13,11 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams};
+use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use usecases::sessions::{self, Caller};
 
@@ -30,16 +32,36 @@ pub async fn identify(state: &AppState, token: &str) -> Result<Caller, ApiError>
     Ok(sessions::identify(&state.ports, token).await?)
 }
 
-/// The token of `Authorization: Bearer <token>`, if the header is there. Only the header: a
-/// token in a query string ends up in logs and browser history.
+/// The token of `Authorization: Bearer <token>`, if the header is there; the scheme's name is
+/// case-insensitive (RFC 9110 §11.1). Only the header: a token in a query string ends up in
+/// logs and browser history.
 pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
     value
         .to_str()
         .ok()
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(Some)
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .map(|(_, token)| Some(token.trim()))
         .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`"))
+}
+
+/// Every API request that carries a bearer token is judged by it, even on a public route: a
+/// token that does not hold (forged, expired, revoked, of a deleted account) is a 401, not the
+/// anonymous answer (RFC 6750 §3.1). The caller it proves is kept for the extractors below.
+pub async fn bearer_must_hold(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let caller = match bearer_token(request.headers()) {
+        Ok(Some(token)) => identify(&state, token).await,
+        Ok(None) => return next.run(request).await,
+        Err(refused) => Err(refused),
+    };
+    match caller {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(refused) => refused.into_response(),
+    }
 }
 
 /// The access token of the browser session, if the request carries one.
@@ -55,6 +77,9 @@ impl FromRequestParts<AppState> for LoggedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(Self(caller.clone()));
+        }
         let token = bearer_token(&parts.headers)?.ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
         identify(state, token).await.map(Self)
     }

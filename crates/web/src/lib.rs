@@ -31,6 +31,7 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     let http = state.http.clone();
     let router = api::router()
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), caller::bearer_must_hold))
         .merge(pages::router())
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), pages::pages_at_api_paths))
