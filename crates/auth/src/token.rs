@@ -102,6 +102,17 @@ pub enum TokenError {
     BadSignature,
     #[error("the token lacks the required claim `{0}`")]
     MissingClaim(String),
+    /// RFC 7515 §4.1.11: a recipient must refuse extensions it does not understand; we
+    /// understand none.
+    #[error("the token requires header extensions we do not support")]
+    CriticalHeader,
+    /// RFC 8725 §3.11, explicit typing: a JSON object signed for another purpose is not a token.
+    #[error("the token does not say it is a JWT")]
+    NotTypedJwt,
+    #[error("the token was issued in the future")]
+    IssuedInTheFuture,
+    #[error("the token would live longer than its kind may")]
+    LifetimeTooLong,
 
     #[error("the token has expired")]
     Expired,

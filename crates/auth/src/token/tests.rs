@@ -405,6 +405,76 @@ fn rejects_an_eddsa_token_signed_by_someone_elses_key_under_our_kid() {
     assert_eq!(tokens.verify_access(&forged), Err(TokenError::BadSignature));
 }
 
+/// `claims` under a header written by hand (what jsonwebtoken's `Header` cannot express),
+/// signed with the test secret.
+fn sign_raw_header(header: &Value, claims: &Value) -> String {
+    let signed = format!("{}.{}", b64(header), b64(claims));
+    let mut hmac = <Hmac<Sha256> as Mac>::new_from_slice(SECRET).unwrap();
+    hmac.update(signed.as_bytes());
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(hmac.finalize().into_bytes()))
+}
+
+#[test]
+fn rejects_any_critical_header_extension() {
+    let tokens = hs256(&clock());
+    let header = json!({ "alg": "HS256", "typ": "JWT", "kid": "hs-1", "crit": ["exp"], "exp": NOW + 300 });
+
+    assert_eq!(tokens.verify_access(&sign_raw_header(&header, &claims_json())), Err(TokenError::CriticalHeader));
+}
+
+#[test]
+fn a_token_must_say_it_is_a_jwt() {
+    let tokens = hs256(&clock());
+    let typed = |typ: Option<&str>| {
+        let mut header = json!({ "alg": "HS256", "kid": "hs-1" });
+        if let Some(typ) = typ {
+            header["typ"] = json!(typ);
+        }
+        tokens.verify_access(&sign_raw_header(&header, &claims_json()))
+    };
+
+    assert_eq!(typed(None), Err(TokenError::NotTypedJwt));
+    assert_eq!(typed(Some("at+jwt")), Err(TokenError::NotTypedJwt));
+    assert_eq!(typed(Some("JOSE")), Err(TokenError::NotTypedJwt));
+    assert!(typed(Some("JWT")).is_ok());
+    assert!(typed(Some("jwt")).is_ok(), "media types are case-insensitive (RFC 7515 §4.1.9)");
+}
+
+#[test]
+fn rejects_a_token_issued_in_the_future_beyond_the_leeway() {
+    let strict = hs256(&clock());
+    let lenient = hs256_with(&clock(), TokenSettings { leeway_seconds: 30, ..TokenSettings::default() });
+    let issued_at = |iat: UnixTime| {
+        let mut claims = claims_json();
+        claims["iat"] = json!(iat);
+        sign_hs(hs_header(Algorithm::HS256), &claims, SECRET)
+    };
+
+    assert!(strict.verify_access(&issued_at(NOW)).is_ok());
+    assert_eq!(strict.verify_access(&issued_at(NOW + 1)), Err(TokenError::IssuedInTheFuture));
+    assert!(lenient.verify_access(&issued_at(NOW + 30)).is_ok());
+    assert_eq!(lenient.verify_access(&issued_at(NOW + 31)), Err(TokenError::IssuedInTheFuture));
+    assert_eq!(strict.verify_access(&issued_at(NOW + 3 * 365 * 24 * 3600)), Err(TokenError::IssuedInTheFuture));
+}
+
+#[test]
+fn rejects_a_token_that_would_live_longer_than_its_kind_may() {
+    let tokens = hs256(&clock());
+    let lasting = |token_type: &str, exp: UnixTime| {
+        let mut claims = claims_json();
+        claims["token_type"] = json!(token_type);
+        claims["exp"] = json!(exp);
+        claims["fam"] = json!("f-1");
+        sign_hs(hs_header(Algorithm::HS256), &claims, SECRET)
+    };
+
+    assert!(tokens.verify_access(&lasting("access", NOW + 300)).is_ok());
+    assert_eq!(tokens.verify_access(&lasting("access", NOW + 301)), Err(TokenError::LifetimeTooLong));
+    assert_eq!(tokens.verify_access(&lasting("access", i64::MAX)), Err(TokenError::LifetimeTooLong));
+    assert!(tokens.verify_refresh(&lasting("refresh", NOW + 24 * 3600)).is_ok());
+    assert_eq!(tokens.verify_refresh(&lasting("refresh", NOW + 24 * 3600 + 1)), Err(TokenError::LifetimeTooLong));
+}
+
 // ---- properties -----------------------------------------------------------------------------
 
 proptest! {
