@@ -6,10 +6,13 @@
 //! 2. the header's `kid` must name one of our keys, and that key's algorithm must be the
 //!    header's: an HS256 token cannot borrow an EdDSA key (algorithm confusion). `jwk`, `jku`
 //!    and `x5u` headers are never read, so no key or URL is ever taken from the token;
+//!    A header with `crit` is refused (we support no extension), and so is one whose `typ` is
+//!    not `JWT` (explicit typing, RFC 8725 §3.11; the kind of token is its `token_type`);
 //! 3. the signature, then `exp`, `nbf`, `iat`, `sub`, `jti` and `iss` (and `aud` when one is
 //!    expected; when none is, a token carrying one is refused);
 //! 4. the token type, then time against the injected [`Clock`], with an explicit leeway (0
-//!    unless configured). jsonwebtoken's own time checks are off: they read the system clock
+//!    unless configured): `iat` not in the future, `exp − iat` no longer than the configured
+//!    lifetime of that kind of token, then `exp` and `nbf`. jsonwebtoken's own time checks are off: they read the system clock
 //!    and default to a 60 s leeway.
 //!
 //! Whether a token was revoked is not this module's business: see [`crate::sessions`].
@@ -256,6 +259,17 @@ impl TokenService {
             return Err(TokenError::WrongType { expected, found: claims.token_type });
         }
         let (now, leeway) = (self.clock.now(), self.settings.leeway_seconds);
+        if claims.iat > now.saturating_add(leeway) {
+            return Err(TokenError::IssuedInTheFuture);
+        }
+        let lifetime = match claims.token_type {
+            TokenType::Access => self.settings.access_ttl_seconds,
+            TokenType::Refresh => self.settings.refresh_ttl_seconds,
+        };
+        // A key that leaked, or a bug in an issuer, must not mint a token for ever.
+        if claims.exp.saturating_sub(claims.iat) > lifetime {
+            return Err(TokenError::LifetimeTooLong);
+        }
         // RFC 7519: valid strictly before `exp`, and from `nbf` on.
         if now >= claims.exp.saturating_add(leeway) {
             return Err(TokenError::Expired);
@@ -277,6 +291,12 @@ impl TokenService {
         let algorithm = Algorithm::from_str(&header.alg).map_err(|_| TokenError::AlgorithmNotAllowed)?;
         if !self.keys.allows(algorithm) {
             return Err(TokenError::AlgorithmNotAllowed);
+        }
+        if header.crit.is_some() {
+            return Err(TokenError::CriticalHeader);
+        }
+        if !header.typ.is_some_and(|typ| typ.eq_ignore_ascii_case("JWT")) {
+            return Err(TokenError::NotTypedJwt);
         }
         let kid = header.kid.ok_or(TokenError::MissingKeyId)?;
         let key = self.keys.find(&kid).ok_or(TokenError::UnknownKey)?;
@@ -346,14 +366,17 @@ impl RawClaims<'_> {
     }
 }
 
-/// The two header fields we read, decoded by hand so that an unknown algorithm is reported as
-/// such and not as a parse error.
+/// The header fields we read, decoded by hand so that an unknown algorithm is reported as such
+/// and not as a parse error. `crit` is only looked for: whatever it names, it is refused.
 #[derive(Deserialize)]
 struct RawHeader<'a> {
     #[serde(borrow)]
     alg: Cow<'a, str>,
     #[serde(borrow)]
     kid: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    typ: Option<Cow<'a, str>>,
+    crit: Option<serde::de::IgnoredAny>,
 }
 
 #[cfg(test)]
