@@ -6,6 +6,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::Value;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -43,5 +44,20 @@ impl Feed {
             .expect("the feed is open")
             .expect("a WebSocket message");
         serde_json::from_str(message.to_text().expect("a text message")).expect("an event is JSON")
+    }
+
+    /// The close frame the server ends the feed with, as (code, reason), skipping any events
+    /// before it; panics after 10 s without one, or if the connection drops without one.
+    pub async fn closed_with(&mut self) -> (u16, String) {
+        let closing = async {
+            while let Some(message) = self.socket.next().await {
+                if let Message::Close(frame) = message.expect("a WebSocket message") {
+                    let frame = frame.expect("a close frame with a code");
+                    return (u16::from(frame.code), frame.reason.to_string());
+                }
+            }
+            panic!("the feed dropped without a close frame");
+        };
+        tokio::time::timeout(Duration::from_secs(10), closing).await.expect("a close frame within 10 s")
     }
 }

@@ -3,9 +3,11 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::time::Duration;
 use testkit::fixtures::{a_company, a_job, a_user};
 use testkit::process::run_binary;
 use testkit::{TestApp, TestDatabase};
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The binary under test. nextest says where it is at run time, which is also right when the
@@ -87,6 +89,72 @@ async fn sigterm_lets_a_request_already_in_flight_finish_with_success() {
     assert!(response.starts_with("HTTP/1.1 201"), "the slow request completed: {response}");
     assert!(app.process().wait_for_exit().await.success(), "then the server exited cleanly");
     assert!(app.process().logs().contains("stopped"));
+}
+
+/// Half a request header, then nothing: what a slow-loris client sends.
+async fn a_stalled_connection(app: &TestApp) -> tokio::net::TcpStream {
+    let mut connection = tokio::net::TcpStream::connect(app.address()).await.unwrap();
+    connection.write_all(b"GET /healthz HTTP/1.1\r\nHost: jobboard\r\n").await.unwrap();
+    connection
+}
+
+/// Everything the server sends until it closes the connection; panics if it has not closed it
+/// within 20 s.
+async fn read_until_closed(connection: &mut tokio::net::TcpStream) -> String {
+    let mut received = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(20), connection.read_to_end(&mut received)).await;
+    assert!(closed.is_ok(), "the server kept the connection open; it sent {:?}", String::from_utf8_lossy(&received));
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+#[tokio::test]
+async fn sigterm_with_a_stalled_connection_open_exits_cleanly_at_the_shutdown_deadline() {
+    let mut app = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("SHUTDOWN_DEADLINE", "1s")]).await;
+    let _stalled = a_stalled_connection(&app).await;
+    app.get("/healthz").await.expect(200);
+
+    app.process().terminate();
+
+    assert!(app.process().wait_for_exit().await.success(), "{}", app.process().logs());
+    assert!(app.process().logs().contains("stopped"));
+}
+
+#[tokio::test]
+async fn a_header_not_finished_in_time_and_an_idle_connection_are_closed() {
+    let app = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("HEADER_READ_TIMEOUT", "1s")]).await;
+    let mut stalled = a_stalled_connection(&app).await;
+    let mut idle = tokio::net::TcpStream::connect(app.address()).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: jobboard\r\n\r\n").await.unwrap();
+
+    read_until_closed(&mut stalled).await;
+    let answered = read_until_closed(&mut idle).await;
+
+    assert!(answered.starts_with("HTTP/1.1 200"), "the idle connection got its answer first: {answered}");
+}
+
+#[tokio::test]
+async fn a_connection_past_the_maximum_gets_a_503_saying_when_to_come_back() {
+    let app = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("MAX_CONNECTIONS", "2")]).await;
+    let _held = (a_stalled_connection(&app).await, a_stalled_connection(&app).await);
+
+    let mut third = tokio::net::TcpStream::connect(app.address()).await.unwrap();
+    third.write_all(b"GET /healthz HTTP/1.1\r\nHost: jobboard\r\n\r\n").await.unwrap();
+    let answer = read_until_closed(&mut third).await.to_lowercase();
+
+    assert!(answer.starts_with("http/1.1 503"), "{answer}");
+    assert!(answer.contains("retry-after: 1"), "{answer}");
+}
+
+#[tokio::test]
+async fn an_open_live_feed_is_told_the_server_is_going_away() {
+    let mut app = jobboard().await;
+    let ada = app.signed_up(&a_user()).await;
+    let mut feed = app.as_user(&ada).open_feed().await.expect("the feed opens");
+
+    app.process().terminate();
+
+    assert_eq!(feed.closed_with().await, (1001, "the server is shutting down".to_owned()));
+    assert!(app.process().wait_for_exit().await.success());
 }
 
 #[tokio::test]
