@@ -36,7 +36,8 @@ async fn serve_known_as(mut state: AppState, public: Option<SocketAddr>) -> Serv
     let address = listener.local_addr().expect("a bound listener has an address");
     state.http.public_origin = format!("http://{}", public.unwrap_or(address));
     let task = tokio::spawn(async move {
-        let _ = web::startup::serve(listener, state, std::future::pending()).await;
+        let _ = web::startup::serve(listener, state, web::config::ConnectionLimits::default(), std::future::pending())
+            .await;
     });
     ServerTask { address, task }
 }

@@ -13,7 +13,7 @@ use rand::RngCore;
 use url::Url;
 
 /// Every variable the server reads; `.env.example` documents each (a test checks both ways).
-pub const VARIABLES: [&str; 23] = [
+pub const VARIABLES: [&str; 26] = [
     "APP_ENV",
     "BIND_ADDR",
     "DATABASE_URL",
@@ -33,6 +33,9 @@ pub const VARIABLES: [&str; 23] = [
     "PWNED_PASSWORDS_ON_FAILURE",
     "REQUEST_TIMEOUT",
     "BODY_LIMIT_BYTES",
+    "HEADER_READ_TIMEOUT",
+    "MAX_CONNECTIONS",
+    "SHUTDOWN_DEADLINE",
     "LOG_FORMAT",
     "RUST_LOG",
     "JOBBOARD_ADMIN_PASSWORD",
@@ -68,6 +71,30 @@ pub struct Config {
     pub log_format: LogFormat,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    pub connections: ConnectionLimits,
+}
+
+/// What one connection may hold and for how long, and how long shutdown may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// For a request's header to arrive whole, and for an idle keep-alive connection to send
+    /// its next request: hyper's header timer runs whenever a connection waits for a header.
+    pub header_read_timeout: Duration,
+    /// Connections open at once; one more is answered 503 with `Retry-After` and closed.
+    pub max_connections: usize,
+    /// After SIGTERM, how long requests in flight and open feeds may take to finish; what is
+    /// still open then is closed, and the process exits 0.
+    pub shutdown_deadline: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            shutdown_deadline: Duration::from_secs(10),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +151,22 @@ impl Config {
                 .filter(|bytes| *bytes >= 1024)
                 .ok_or_else(|| format!("`{value}` is not a number of bytes ≥ 1024"))
         });
+        let connections = match (
+            env.parse("HEADER_READ_TIMEOUT", "10s", parse_duration),
+            env.parse("MAX_CONNECTIONS", "1024", |value| {
+                value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|count| *count >= 1)
+                    .ok_or_else(|| format!("`{value}` is not a count ≥ 1"))
+            }),
+            env.parse("SHUTDOWN_DEADLINE", "10s", parse_duration),
+        ) {
+            (Some(header_read_timeout), Some(max_connections), Some(shutdown_deadline)) => {
+                Some(ConnectionLimits { header_read_timeout, max_connections, shutdown_deadline })
+            }
+            _ => None,
+        };
         let log_format = match environment {
             Some(Environment::Production) => env.parse("LOG_FORMAT", "json", parse_log_format),
             _ => env.parse("LOG_FORMAT", "pretty", parse_log_format),
@@ -163,6 +206,7 @@ impl Config {
             log_format,
             request_timeout,
             body_limit_bytes,
+            connections,
         ) {
             (
                 Some(environment),
@@ -174,6 +218,7 @@ impl Config {
                 Some(log_format),
                 Some(request_timeout),
                 Some(body_limit_bytes),
+                Some(connections),
             ) if env.problems.is_empty() => Ok(Self {
                 environment,
                 bind_addr,
@@ -186,6 +231,7 @@ impl Config {
                 log_format,
                 request_timeout,
                 body_limit_bytes,
+                connections,
             }),
             _ => Err(ConfigError(env.problems)),
         }

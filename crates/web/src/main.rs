@@ -65,7 +65,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     tracing::info!("listening on http://{address}");
-    startup::serve(listener, state, shutdown_signal()).await?;
+    startup::serve(listener, state, config.connections, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

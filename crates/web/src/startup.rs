@@ -2,8 +2,8 @@
 //! bound, shutdown handled.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use auth::breach::{BreachCheck, NoBreachCheck, PwnedPasswords};
@@ -12,21 +12,28 @@ use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::{InMemorySessions, SessionStore};
 use auth::throttle::{LoginThrottle, ThrottlePolicy};
 use auth::token::TokenService;
+use axum::extract::ConnectInfo;
 use domain::accounts::{self, Registration};
 use domain::ports::{BreachedPasswords, CompanyRepository, JobRepository, PasswordHasher, UserRepository};
 use domain::user::Role;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use store::memory::MemoryStore;
 use store::postgres::PgStore;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio_util::task::TaskTracker;
+use tower::Service;
 use usecases::Ports;
 
-use crate::config::Config;
+use crate::config::{Config, ConnectionLimits};
 use crate::feed::LocalFeed;
 use crate::passwords::{Argon2Hasher, BreachAdapter};
 use crate::schemas::Schemas;
-use crate::state::{AlwaysReady, AppState, HttpSettings, Readiness};
+use crate::state::{AlwaysReady, AppState, HttpSettings, LiveSockets, Readiness};
 
 /// An account created at start-up for trying the app without registering.
 #[derive(Debug, Clone)]
@@ -67,7 +74,14 @@ pub fn assemble(
         throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock)),
         events: feed.clone(),
     };
-    Ok(AppState { ports, feed, readiness: adapters.readiness, schemas: Arc::new(Schemas::load()?), http })
+    Ok(AppState {
+        ports,
+        feed,
+        readiness: adapters.readiness,
+        schemas: Arc::new(Schemas::load()?),
+        http,
+        sockets: LiveSockets::default(),
+    })
 }
 
 /// The state for `config`: Postgres when `DATABASE_URL` is set (migrated at start), otherwise
@@ -138,13 +152,98 @@ async fn seed_demo_account(state: &AppState, username: &str, role: Role) -> anyh
     Ok(DemoAccount { username: username.into(), password, role })
 }
 
-/// Serves `state` on `listener` until `shutdown` completes, then lets in-flight requests
-/// finish. Each request knows its peer address (for login throttling).
+/// Serves `state` on `listener` within `limits` until `shutdown` completes; then stops
+/// accepting, lets requests in flight finish, tells open feeds the server is going away, and
+/// returns once all of that is done or `limits.shutdown_deadline` has passed, whichever is
+/// first. Each request knows its peer address (for login throttling).
+///
+/// A loop of its own rather than `axum::serve`, which sets no header-read timeout, no limit on
+/// connections and no deadline: one half-sent header kept the process alive after SIGTERM.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let sockets = state.sockets.clone();
+    let router = crate::app(state);
+    let places = Arc::new(Semaphore::new(limits.max_connections));
+    let connections = TaskTracker::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, say: pause rather than spin on the same error.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(place) = places.clone().try_acquire_owned() else {
+            tokio::spawn(turn_away(stream));
+            continue;
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            router.clone().call(request)
+        });
+        let closing = sockets.closing.clone();
+        connections.spawn(async move {
+            let _place = place;
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+            let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+            let mut connection = std::pin::pin!(connection);
+            let served = tokio::select! {
+                served = connection.as_mut() => served,
+                () = closing.cancelled() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = served {
+                tracing::debug!(%error, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    sockets.closing.cancel();
+    connections.close();
+    sockets.open.close();
+    let finished = async {
+        connections.wait().await;
+        sockets.open.wait().await;
+    };
+    if tokio::time::timeout(limits.shutdown_deadline, finished).await.is_err() {
+        tracing::warn!(
+            connections = connections.len(),
+            feeds = sockets.open.len(),
+            "still open at the shutdown deadline: closed"
+        );
+    }
+    Ok(())
+}
+
+/// The answer to a connection past the maximum: a 503 in the API's envelope, then close. The
+/// request is read (briefly) before closing, so the client gets the answer, not a reset.
+async fn turn_away(mut stream: TcpStream) {
+    const BODY: &str = r#"{"error":{"message":"too many connections; try again shortly","status":503}}"#;
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    if stream.write_all(answer.as_bytes()).await.is_err() || stream.shutdown().await.is_err() {
+        return;
+    }
+    let mut unread = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while matches!(stream.read(&mut unread).await, Ok(read) if read > 0) {}
+    })
+    .await;
 }

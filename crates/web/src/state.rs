@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use usecases::Ports;
 
 use crate::feed::LocalFeed;
@@ -19,6 +21,15 @@ pub struct AppState {
     pub readiness: Arc<dyn Readiness>,
     pub schemas: Arc<Schemas>,
     pub http: HttpSettings,
+    pub sockets: LiveSockets,
+}
+
+/// The open WebSockets, as shutdown sees them: each relay watches `closing` and runs on
+/// `open`, so shutdown can tell every one to close and wait for their close frames.
+#[derive(Debug, Clone, Default)]
+pub struct LiveSockets {
+    pub closing: CancellationToken,
+    pub open: TaskTracker,
 }
 
 /// How the HTTP layer behaves: limits, and what the public URL implies.

@@ -2,13 +2,14 @@
 //! posted; admins are also told when someone applies. Compare with polling: no request per
 //! client per interval, and news arrives when it happens (docs/websockets.md).
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::Response;
 use domain::user::User;
 use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
 use usecases::events::Event;
 use usecases::sessions::Caller;
 
@@ -45,13 +46,19 @@ pub async fn feed(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let events = state.feed.subscribe();
-    upgrade.on_upgrade(move |socket| relay(socket, events, caller.user))
+    let sockets = state.sockets.clone();
+    upgrade.on_upgrade(move |socket| sockets.open.track_future(relay(socket, events, caller.user, sockets.closing)))
 }
 
-/// Forwards every event `user` may see until either side closes.
-async fn relay(mut socket: WebSocket, mut events: broadcast::Receiver<Event>, user: User) {
+/// Forwards every event `user` may see until either side closes, or the server shuts down.
+async fn relay(mut socket: WebSocket, mut events: broadcast::Receiver<Event>, user: User, closing: CancellationToken) {
     loop {
         tokio::select! {
+            () = closing.cancelled() => {
+                let going_away = CloseFrame { code: close_code::AWAY, reason: "the server is shutting down".into() };
+                let _ = socket.send(Message::Close(Some(going_away))).await;
+                break;
+            }
             event = events.recv() => match event {
                 Ok(event) if event.is_visible_to(&user) => {
                     if socket.send(Message::Text(event_message(&event).into())).await.is_err() {
