@@ -67,6 +67,11 @@ pub trait SessionStore: Send + Sync {
 
     async fn is_access_revoked(&self, jti: &str) -> Result<bool, StoreFailure>;
 
+    /// Whether `family` was revoked. A family is revoked once and for all: a refresh token
+    /// recorded into it afterwards, even by a refresh that raced the revocation, is born
+    /// revoked, and access tokens minted with it are refused.
+    async fn is_family_revoked(&self, family: &str) -> Result<bool, StoreFailure>;
+
     /// The subject's current token version (0 for a subject never bumped).
     async fn token_version(&self, subject: &str) -> Result<i64, StoreFailure>;
 
@@ -74,7 +79,8 @@ pub trait SessionStore: Send + Sync {
     /// the new version.
     async fn bump_token_version(&self, subject: &str) -> Result<i64, StoreFailure>;
 
-    /// Forgets refresh tokens and revoked access tokens that have expired; returns how many.
+    /// Forgets refresh tokens and revoked access tokens that have expired, and revoked families
+    /// none of whose tokens could still be presented; returns how many tokens.
     async fn purge_expired(&self, now: UnixTime) -> Result<u64, StoreFailure>;
 }
 
@@ -113,7 +119,7 @@ async fn issue_pair(
     version: i64,
     family: &str,
 ) -> Result<TokenPair, SessionError> {
-    let access = tokens.issue_access(subject, version)?;
+    let access = tokens.issue_access_in(subject, version, family)?;
     let refresh = tokens.issue_refresh(subject, version, family)?;
     store
         .record_refresh(&RefreshRecord {
@@ -159,6 +165,11 @@ pub async fn authenticate(
     if claims.ver != store.token_version(&claims.sub).await? || store.is_access_revoked(&claims.jti).await? {
         return Err(SessionError::Revoked);
     }
+    if let Some(family) = &claims.fam
+        && store.is_family_revoked(family).await?
+    {
+        return Err(SessionError::Revoked);
+    }
     Ok(claims)
 }
 
@@ -198,6 +209,8 @@ pub struct InMemorySessions {
 #[derive(Debug, Default)]
 struct MemoryState {
     refresh: HashMap<String, StoredRefresh>,
+    /// Revoked families, until the last of their tokens would have expired.
+    revoked_families: HashMap<String, UnixTime>,
     revoked_access: HashMap<String, UnixTime>,
     versions: HashMap<String, i64>,
 }
@@ -224,8 +237,10 @@ impl InMemorySessions {
 #[async_trait]
 impl SessionStore for InMemorySessions {
     async fn record_refresh(&self, record: &RefreshRecord) -> Result<(), StoreFailure> {
-        let stored = StoredRefresh { record: record.clone(), consumed: false, revoked: false };
-        self.state().refresh.insert(record.jti.clone(), stored);
+        let mut state = self.state();
+        let revoked = state.revoked_families.contains_key(&record.family);
+        let stored = StoredRefresh { record: record.clone(), consumed: false, revoked };
+        state.refresh.insert(record.jti.clone(), stored);
         Ok(())
     }
 
@@ -252,16 +267,24 @@ impl SessionStore for InMemorySessions {
         Ok(())
     }
 
-    async fn revoke_family(&self, family: &str, _now: UnixTime) -> Result<(), StoreFailure> {
-        for stored in self.state().refresh.values_mut().filter(|stored| stored.record.family == family) {
+    async fn revoke_family(&self, family: &str, now: UnixTime) -> Result<(), StoreFailure> {
+        let mut state = self.state();
+        let mut last_expiry = now;
+        for stored in state.refresh.values_mut().filter(|stored| stored.record.family == family) {
             stored.revoked = true;
+            last_expiry = last_expiry.max(stored.record.expires_at);
         }
+        state.revoked_families.entry(family.to_owned()).or_insert(last_expiry);
         Ok(())
     }
 
     async fn revoke_access(&self, jti: &str, expires_at: UnixTime) -> Result<(), StoreFailure> {
         self.state().revoked_access.insert(jti.to_owned(), expires_at);
         Ok(())
+    }
+
+    async fn is_family_revoked(&self, family: &str) -> Result<bool, StoreFailure> {
+        Ok(self.state().revoked_families.contains_key(family))
     }
 
     async fn is_access_revoked(&self, jti: &str) -> Result<bool, StoreFailure> {
@@ -284,6 +307,7 @@ impl SessionStore for InMemorySessions {
         let before = state.refresh.len() + state.revoked_access.len();
         state.refresh.retain(|_, stored| stored.record.expires_at > now);
         state.revoked_access.retain(|_, expires_at| *expires_at > now);
+        state.revoked_families.retain(|_, expires_at| *expires_at > now);
         let after = state.refresh.len() + state.revoked_access.len();
         Ok(u64::try_from(before - after).unwrap_or(u64::MAX))
     }

@@ -176,6 +176,11 @@ impl TokenService {
         self.issue(subject, TokenType::Access, version, None)
     }
 
+    /// An access token minted with a refresh token of `family`: it dies with the family.
+    pub fn issue_access_in(&self, subject: &str, version: i64, family: &str) -> Result<IssuedToken, TokenError> {
+        self.issue(subject, TokenType::Access, version, Some(family.to_owned()))
+    }
+
     /// A refresh token of `family` (a new family at login; the same one at every rotation).
     pub fn issue_refresh(&self, subject: &str, version: i64, family: &str) -> Result<IssuedToken, TokenError> {
         self.issue(subject, TokenType::Refresh, version, Some(family.to_owned()))

@@ -1,6 +1,7 @@
 //! Sessions: auth's [`SessionStore`] port on Postgres (refresh tokens, revoked access tokens,
 //! token versions). A refresh token is consumed by one conditional `UPDATE … RETURNING`, so
-//! concurrent refreshes of one token cannot both win.
+//! concurrent refreshes of one token cannot both win; a family's row is locked by both its
+//! revocation and the recording of a new token in it, so no token escapes a revocation.
 
 use async_trait::async_trait;
 use auth::clock::UnixTime;
@@ -15,17 +16,32 @@ fn store_failure(error: sqlx::Error) -> StoreFailure {
 #[async_trait]
 impl SessionStore for PgStore {
     async fn record_refresh(&self, record: &RefreshRecord) -> Result<(), StoreFailure> {
+        let mut transaction = self.pool.begin().await.map_err(store_failure)?;
+        // Locks the family's row until commit: a revocation running now either finished
+        // before (and this token is born revoked) or waits, and then revokes this token too.
+        let family_revoked_at = sqlx::query_scalar::<_, Option<i64>>(
+            "INSERT INTO refresh_families (family, expires_at) VALUES ($1, $2)
+             ON CONFLICT (family) DO UPDATE SET expires_at = GREATEST(refresh_families.expires_at, EXCLUDED.expires_at)
+             RETURNING revoked_at",
+        )
+        .bind(&record.family)
+        .bind(record.expires_at)
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(store_failure)?;
         sqlx::query_scalar::<_, String>(
-            "INSERT INTO refresh_tokens (jti, family, subject, expires_at) VALUES ($1, $2, $3, $4) RETURNING jti",
+            "INSERT INTO refresh_tokens (jti, family, subject, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING jti",
         )
         .bind(&record.jti)
         .bind(&record.family)
         .bind(&record.subject)
         .bind(record.expires_at)
-        .fetch_one(&self.pool)
+        .bind(family_revoked_at)
+        .fetch_one(&mut *transaction)
         .await
         .map_err(store_failure)?;
-        Ok(())
+        transaction.commit().await.map_err(store_failure)
     }
 
     async fn consume_refresh(&self, jti: &str, now: UnixTime) -> Result<Consumption, StoreFailure> {
@@ -70,15 +86,29 @@ impl SessionStore for PgStore {
     }
 
     async fn revoke_family(&self, family: &str, now: UnixTime) -> Result<(), StoreFailure> {
+        let mut transaction = self.pool.begin().await.map_err(store_failure)?;
+        // The family's row first (see record_refresh), then its tokens: this UPDATE starts
+        // after the lock, so it sees every token recorded before.
+        sqlx::query_scalar::<_, String>(
+            "INSERT INTO refresh_families (family, expires_at, revoked_at)
+             VALUES ($1, COALESCE((SELECT max(expires_at) FROM refresh_tokens WHERE family = $1), $2), $2)
+             ON CONFLICT (family) DO UPDATE SET revoked_at = COALESCE(refresh_families.revoked_at, EXCLUDED.revoked_at)
+             RETURNING family",
+        )
+        .bind(family)
+        .bind(now)
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(store_failure)?;
         sqlx::query_scalar::<_, String>(
             "UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL RETURNING jti",
         )
         .bind(family)
         .bind(now)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *transaction)
         .await
         .map_err(store_failure)?;
-        Ok(())
+        transaction.commit().await.map_err(store_failure)
     }
 
     async fn revoke_access(&self, jti: &str, expires_at: UnixTime) -> Result<(), StoreFailure> {
@@ -91,6 +121,16 @@ impl SessionStore for PgStore {
         .await
         .map_err(store_failure)?;
         Ok(())
+    }
+
+    async fn is_family_revoked(&self, family: &str) -> Result<bool, StoreFailure> {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM refresh_families WHERE family = $1 AND revoked_at IS NOT NULL)",
+        )
+        .bind(family)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_failure)
     }
 
     async fn is_access_revoked(&self, jti: &str) -> Result<bool, StoreFailure> {
@@ -125,7 +165,8 @@ impl SessionStore for PgStore {
     async fn purge_expired(&self, now: UnixTime) -> Result<u64, StoreFailure> {
         let purged = sqlx::query_scalar::<_, i64>(
             "WITH refresh AS (DELETE FROM refresh_tokens WHERE expires_at <= $1 RETURNING 1),
-                  access AS (DELETE FROM revoked_access_tokens WHERE expires_at <= $1 RETURNING 1)
+                  access AS (DELETE FROM revoked_access_tokens WHERE expires_at <= $1 RETURNING 1),
+                  families AS (DELETE FROM refresh_families WHERE expires_at <= $1 RETURNING 1)
              SELECT (SELECT count(*) FROM refresh) + (SELECT count(*) FROM access)",
         )
         .bind(now)

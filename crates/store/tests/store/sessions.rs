@@ -41,6 +41,7 @@ contract! {
     a_consumed_token_presented_again_names_its_family,
     an_unknown_or_expired_token_is_refused,
     a_revoked_family_refuses_every_token_in_it,
+    a_token_recorded_into_a_revoked_family_is_born_revoked,
     revoking_one_refresh_token_leaves_the_others,
     revoked_access_tokens_are_remembered,
     token_versions_start_at_zero_and_rise_by_one_per_subject,
@@ -82,6 +83,17 @@ async fn a_revoked_family_refuses_every_token_in_it(store: &dyn SessionStore) {
     assert_eq!(store.consume_refresh("r1", NOW).await.unwrap(), Consumption::Refused, "revoked beats consumed");
     assert_eq!(store.consume_refresh("r2", NOW).await.unwrap(), Consumption::Refused);
     assert_eq!(store.consume_refresh("r3", NOW).await.unwrap(), Consumption::Consumed, "other families live on");
+}
+
+async fn a_token_recorded_into_a_revoked_family_is_born_revoked(store: &dyn SessionStore) {
+    store.record_refresh(&record("r1", "f1", NOW + 60)).await.unwrap();
+    store.revoke_family("f1", NOW).await.unwrap();
+
+    store.record_refresh(&record("r2", "f1", NOW + 60)).await.unwrap();
+
+    assert_eq!(store.consume_refresh("r2", NOW).await.unwrap(), Consumption::Refused);
+    assert!(store.is_family_revoked("f1").await.unwrap());
+    assert!(!store.is_family_revoked("f2").await.unwrap());
 }
 
 async fn revoking_one_refresh_token_leaves_the_others(store: &dyn SessionStore) {
