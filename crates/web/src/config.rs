@@ -409,6 +409,7 @@ mod tests {
         assert_eq!(config.breach_check, None);
         assert_eq!(config.log_format, LogFormat::Pretty);
         assert_eq!(config.public_origin(), "http://127.0.0.1:3000");
+        assert_eq!(config.database_acquire_timeout, Duration::from_secs(2), "a database outage fails fast");
     }
 
     #[test]

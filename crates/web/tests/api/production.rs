@@ -118,3 +118,24 @@ async fn readiness_fails_with_503_when_the_database_is_unreachable() {
     );
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK, "alive, not ready");
 }
+
+/// A database that hangs (a network partition, a stopped VM) must not hang the readiness
+/// probe: the orchestrator has to hear "not ready", not time out waiting.
+#[tokio::test]
+async fn readiness_is_503_with_retry_after_when_the_store_does_not_answer_within_a_second() {
+    struct Hanging;
+    #[async_trait::async_trait]
+    impl web::state::Readiness for Hanging {
+        async fn check(&self) -> Result<(), String> {
+            std::future::pending().await
+        }
+    }
+    let mut state = memory_state();
+    state.readiness = Arc::new(Hanging);
+    let app = TestApp::with_state(state).await;
+
+    let answer = tokio::time::timeout(Duration::from_secs(10), app.get("/readyz")).await.expect("an answer");
+
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{}", answer.body);
+    assert_eq!(answer.header("retry-after"), Some("1"));
+}
