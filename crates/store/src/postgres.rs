@@ -26,6 +26,8 @@ use domain::DomainError;
 use domain::text::SearchText;
 use sqlx::AssertSqlSafe;
 use sqlx::migrate::Migrator;
+use std::time::Duration;
+
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 /// The schema, embedded in the binary. Tests migrate a template database with it once.
@@ -42,8 +44,10 @@ impl PgStore {
     }
 
     /// Connects and brings the schema up to date.
-    pub async fn connect_and_migrate(url: &str) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(10).connect(url).await?;
+    /// Connects (a request waits at most `acquire_timeout` for a connection, then fails) and
+    /// brings the schema up to date.
+    pub async fn connect_and_migrate(url: &str, acquire_timeout: Duration) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new().max_connections(10).acquire_timeout(acquire_timeout).connect(url).await?;
         MIGRATOR.run(&pool).await?;
         Ok(Self::new(pool))
     }

@@ -13,10 +13,11 @@ use rand::RngCore;
 use url::Url;
 
 /// Every variable the server reads; `.env.example` documents each (a test checks both ways).
-pub const VARIABLES: [&str; 26] = [
+pub const VARIABLES: [&str; 27] = [
     "APP_ENV",
     "BIND_ADDR",
     "DATABASE_URL",
+    "DATABASE_ACQUIRE_TIMEOUT",
     "PUBLIC_URL",
     "JWT_ALGORITHM",
     "JWT_SECRET",
@@ -61,6 +62,9 @@ pub struct Config {
     pub bind_addr: SocketAddr,
     /// `None`: the in-memory store, seeded with demo data.
     pub database_url: Option<String>,
+    /// How long a request waits for a database connection before its 503: short, so that an
+    /// outage is answered at once rather than hung on.
+    pub database_acquire_timeout: Duration,
     pub keys: KeySet,
     /// Development without `JWT_SECRET`: a random secret per run, so tokens die with the process.
     pub secret_generated: bool,
@@ -172,6 +176,7 @@ impl Config {
             _ => env.parse("LOG_FORMAT", "pretty", parse_log_format),
         };
         let database_url = env.raw("DATABASE_URL").filter(|url| !url.is_empty());
+        let database_acquire_timeout = env.parse("DATABASE_ACQUIRE_TIMEOUT", "2s", parse_duration);
         let breach_check = match env.raw("PWNED_PASSWORDS_URL").filter(|url| !url.is_empty()) {
             None => Some(None),
             Some(url) => {
@@ -207,6 +212,7 @@ impl Config {
             request_timeout,
             body_limit_bytes,
             connections,
+            database_acquire_timeout,
         ) {
             (
                 Some(environment),
@@ -219,10 +225,12 @@ impl Config {
                 Some(request_timeout),
                 Some(body_limit_bytes),
                 Some(connections),
+                Some(database_acquire_timeout),
             ) if env.problems.is_empty() => Ok(Self {
                 environment,
                 bind_addr,
                 database_url,
+                database_acquire_timeout,
                 keys,
                 secret_generated,
                 tokens,

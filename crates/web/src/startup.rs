@@ -95,7 +95,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
     let breaches = Arc::new(BreachAdapter(breach));
     let adapters = match &config.database_url {
         Some(url) => {
-            let store = Arc::new(PgStore::connect_and_migrate(url).await.context("connecting to DATABASE_URL")?);
+            let store = Arc::new(
+                PgStore::connect_and_migrate(url, config.database_acquire_timeout)
+                    .await
+                    .context("connecting to DATABASE_URL")?,
+            );
             Adapters {
                 users: store.clone(),
                 companies: store.clone(),
