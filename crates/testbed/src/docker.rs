@@ -64,3 +64,22 @@ pub fn remove_orphans(role: &str) -> Result<Vec<String>> {
 fn process_is_alive(pid: &str) -> bool {
     !pid.is_empty() && std::path::Path::new("/proc").join(pid).exists()
 }
+
+/// Freezes every process of `container` (`docker pause`): connections stay open and get no
+/// answer, as in a network partition or a stalled host, the outage that hangs clients.
+pub fn pause(container: &str) -> Result<()> {
+    run(&["pause", container])
+}
+
+/// Thaws a container frozen by [`pause`].
+pub fn unpause(container: &str) -> Result<()> {
+    run(&["unpause", container])
+}
+
+fn run(args: &[&str]) -> Result<()> {
+    let output = docker(args)?;
+    if !output.status.success() {
+        bail!("docker {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(())
+}

@@ -114,6 +114,15 @@ impl PostgresServer {
         self.ready_after
     }
 
+    /// Freezes the server: it keeps its connections and its data, and answers nothing.
+    pub fn pause(&self) -> Result<()> {
+        docker::pause(self.container_id())
+    }
+
+    pub fn unpause(&self) -> Result<()> {
+        docker::unpause(self.container_id())
+    }
+
     /// Removes the container now and reports failure, rather than on drop where it can only log.
     pub async fn stop(self) -> Result<()> {
         self.container.rm().await.context("removing the Postgres container")

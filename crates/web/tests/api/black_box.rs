@@ -3,7 +3,9 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 use testkit::fixtures::{a_company, a_job, a_user};
 use testkit::process::run_binary;
 use testkit::{TestApp, TestDatabase};
@@ -155,6 +157,84 @@ async fn an_open_live_feed_is_told_the_server_is_going_away() {
 
     assert_eq!(feed.closed_with().await, (1001, "the server is shutting down".to_owned()));
     assert!(app.process().wait_for_exit().await.success());
+}
+
+/// The database freezes under a stream of writes, then comes back. Asserted: requests fail
+/// with a 503 instead of hanging, readiness turns 503, both recover, and every write that was
+/// acknowledged is there afterwards. Printed (not asserted, timings are a bench's business):
+/// how long each took.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_database_fails_requests_fast_and_loses_no_acknowledged_write() {
+    let server = testkit::postgres::PostgresServer::start().await.unwrap();
+    let database = TestDatabase::on_server(server.url()).await.unwrap();
+    let app = Arc::new(TestApp::binary_over(&binary(), database, &[("JWT_SECRET", SECRET)]).await);
+    let admin = Arc::new(app.admin(&a_user().named("boss")).await);
+    let writing = Arc::new(AtomicBool::new(true));
+    let writer = tokio::spawn({
+        let (app, admin, writing) = (app.clone(), admin.clone(), writing.clone());
+        async move {
+            let (mut acknowledged, mut refused) = (Vec::new(), 0);
+            for n in 0.. {
+                if !writing.load(Ordering::SeqCst) {
+                    break;
+                }
+                let handle = format!("c{n}");
+                let answer = app.as_user(&admin).create_company(&a_company().named(&handle)).await;
+                match answer.status {
+                    StatusCode::CREATED => acknowledged.push(handle),
+                    StatusCode::SERVICE_UNAVAILABLE => refused += 1,
+                    other => panic!("a write got {other}: {}", answer.body),
+                }
+            }
+            (acknowledged, refused)
+        }
+    });
+    let until = |wanted: StatusCode, path: &'static str| {
+        let app = app.clone();
+        async move {
+            let started = Instant::now();
+            let mut probe = tokio::time::interval(Duration::from_millis(50));
+            loop {
+                probe.tick().await;
+                if app.get(path).await.status == wanted {
+                    return started.elapsed();
+                }
+                assert!(started.elapsed() < Duration::from_secs(20), "{path} never answered {wanted}");
+            }
+        }
+    };
+    until(StatusCode::OK, "/readyz").await;
+
+    server.pause().unwrap();
+    let not_ready_after = until(StatusCode::SERVICE_UNAVAILABLE, "/readyz").await;
+    let write_started = Instant::now();
+    let refused_write =
+        tokio::time::timeout(Duration::from_secs(10), app.as_user(&admin).create_company(&a_company().named("during")))
+            .await
+            .expect("a write during the outage is answered, not hung");
+    let write_took = write_started.elapsed();
+    server.unpause().unwrap();
+    let ready_after = until(StatusCode::OK, "/readyz").await;
+    writing.store(false, Ordering::SeqCst);
+    let (acknowledged, refused) = writer.await.unwrap();
+
+    assert_eq!(refused_write.status, StatusCode::SERVICE_UNAVAILABLE, "{}", refused_write.body);
+    assert_eq!(refused_write.header("retry-after"), Some("1"));
+    let mut lost = Vec::new();
+    for handle in &acknowledged {
+        if app.anonymous().company(handle).await.status != StatusCode::OK {
+            lost.push(handle.clone());
+        }
+    }
+    println!(
+        "readyz 503 {not_ready_after:?} after the freeze; a write refused in {:?}; ready again {ready_after:?} after the thaw; \
+         {} writes acknowledged, {refused} refused, {} lost",
+        write_took,
+        acknowledged.len(),
+        lost.len()
+    );
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    assert!(!acknowledged.is_empty());
 }
 
 #[tokio::test]
