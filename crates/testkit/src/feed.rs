@@ -46,14 +46,18 @@ impl Feed {
         serde_json::from_str(message.to_text().expect("a text message")).expect("an event is JSON")
     }
 
-    /// The close frame the server ends the feed with, as (code, reason), skipping any events
-    /// before it; panics after 10 s without one, or if the connection drops without one.
+    /// The close frame the server ends the feed with, as (code, reason); panics if an event
+    /// comes first, if the connection drops without one, or after 10 s without one.
     pub async fn closed_with(&mut self) -> (u16, String) {
         let closing = async {
             while let Some(message) = self.socket.next().await {
-                if let Message::Close(frame) = message.expect("a WebSocket message") {
-                    let frame = frame.expect("a close frame with a code");
-                    return (u16::from(frame.code), frame.reason.to_string());
+                match message.expect("a WebSocket message") {
+                    Message::Close(frame) => {
+                        let frame = frame.expect("a close frame with a code");
+                        return (u16::from(frame.code), frame.reason.to_string());
+                    }
+                    Message::Text(event) => panic!("an event came before the close frame: {event}"),
+                    _ => {}
                 }
             }
             panic!("the feed dropped without a close frame");
