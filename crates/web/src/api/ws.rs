@@ -7,20 +7,23 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::Response;
-use domain::user::User;
+use std::time::Duration;
+
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
+use usecases::Ports;
 use usecases::events::Event;
-use usecases::sessions::Caller;
+use usecases::sessions::{self, Caller};
 
 use super::views::event_message;
 use crate::caller::{bearer_token, identify, session_token};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The caller of a WebSocket upgrade: a browser cannot set headers on one, so the session
-/// cookie counts too, and a cross-site page must not ride on it (the Origin is checked).
-pub struct FeedCaller(pub Caller);
+/// The caller of a WebSocket upgrade, and the token they proved it with: a browser cannot set
+/// headers on one, so the session cookie counts too, and a cross-site page must not ride on it
+/// (the Origin is checked).
+pub struct FeedCaller(pub Caller, pub String);
 
 impl FromRequestParts<AppState> for FeedCaller {
     type Rejection = ApiError;
@@ -36,22 +39,55 @@ impl FromRequestParts<AppState> for FeedCaller {
             None => session_token(&parts.headers)
                 .ok_or_else(|| ApiError::unauthorized("missing bearer token or session"))?,
         };
-        identify(state, &token).await.map(Self)
+        let caller = identify(state, &token).await?;
+        Ok(Self(caller, token))
     }
 }
 
 pub async fn feed(
     State(state): State<AppState>,
-    FeedCaller(caller): FeedCaller,
+    FeedCaller(caller, token): FeedCaller,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let events = state.feed.subscribe();
     let sockets = state.sockets.clone();
-    upgrade.on_upgrade(move |socket| sockets.open.track_future(relay(socket, events, caller.user, sockets.closing)))
+    let listener = Listener { ports: state.ports, token, caller };
+    upgrade.on_upgrade(move |socket| sockets.open.track_future(relay(socket, events, listener, sockets.closing)))
 }
 
-/// Forwards every event `user` may see until either side closes, or the server shuts down.
-async fn relay(mut socket: WebSocket, mut events: broadcast::Receiver<Event>, user: User, closing: CancellationToken) {
+/// Who a feed speaks to, re-read before every event: a socket outlives the request that opened
+/// it, so the session it rode in on may end (logout, password change, deletion, expiry) and the
+/// caller's rights may change while it is open.
+struct Listener {
+    ports: Ports,
+    token: String,
+    caller: Caller,
+}
+
+impl Listener {
+    /// The caller as of now, or `None` once their session no longer holds.
+    async fn current(&mut self) -> Option<&Caller> {
+        self.caller = sessions::identify(&self.ports, &self.token).await.ok()?;
+        Some(&self.caller)
+    }
+
+    /// Until the access token expires, by the server's clock.
+    fn lifetime(&self) -> Duration {
+        let left = self.caller.claims.exp.saturating_sub(self.ports.tokens.now());
+        Duration::from_secs(u64::try_from(left).unwrap_or(0))
+    }
+}
+
+/// Forwards every event the listener may see until either side closes, the listener's session
+/// ends (checked at each event and when the access token expires), or the server shuts down.
+async fn relay(
+    mut socket: WebSocket,
+    mut events: broadcast::Receiver<Event>,
+    mut listener: Listener,
+    closing: CancellationToken,
+) {
+    let expiry = tokio::time::sleep(listener.lifetime());
+    tokio::pin!(expiry);
     loop {
         tokio::select! {
             () = closing.cancelled() => {
@@ -59,13 +95,23 @@ async fn relay(mut socket: WebSocket, mut events: broadcast::Receiver<Event>, us
                 let _ = socket.send(Message::Close(Some(going_away))).await;
                 break;
             }
+            () = &mut expiry => {
+                let _ = socket.send(session_ended()).await;
+                break;
+            }
             event = events.recv() => match event {
-                Ok(event) if event.is_visible_to(&user) => {
-                    if socket.send(Message::Text(event_message(&event).into())).await.is_err() {
+                Ok(event) => {
+                    let Some(caller) = listener.current().await else {
+                        let _ = socket.send(session_ended()).await;
+                        break;
+                    };
+                    if event.is_visible_to(&caller.user)
+                        && socket.send(Message::Text(event_message(&event).into())).await.is_err()
+                    {
                         break;
                     }
                 }
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => break,
             },
             incoming = socket.recv() => match incoming {
@@ -74,4 +120,9 @@ async fn relay(mut socket: WebSocket, mut events: broadcast::Receiver<Event>, us
             },
         }
     }
+}
+
+/// RFC 6455 §7.4.1's policy violation: the page should renew its session before reconnecting.
+fn session_ended() -> Message {
+    Message::Close(Some(CloseFrame { code: close_code::POLICY, reason: "the session has ended".into() }))
 }
