@@ -152,16 +152,70 @@ impl MemoryThrottle {
 #[async_trait]
 impl LoginThrottle for MemoryThrottle {
     async fn reserve(&self, username: &str, client: &str) -> Result<Reservation, RetryAfter> {
-        let _ = (self.counters(username, client, true), self.ledger(), Self::forget_old);
+        let now = self.clock.now();
+        let window = self.policy.window_seconds;
+        let mut ledger = self.ledger();
+        let known = ledger.known_clients.get(username).is_some_and(|clients| clients.iter().any(|c| c == client));
+        let counters = self.counters(username, client, !known);
+        let new_counters = counters.iter().filter(|(counter, _)| !ledger.failures.contains_key(counter)).count();
+        if ledger.failures.len() + new_counters > self.policy.max_counters {
+            self.forget_old(&mut ledger, now);
+            if ledger.failures.len() + new_counters > self.policy.max_counters {
+                let oldest = ledger.failures.values().filter_map(|times| times.front()).min().copied();
+                return Err(RetryAfter(oldest.map_or(window, |oldest| oldest + window - now).max(1)));
+            }
+        }
+        let mut wait = None;
+        for (counter, limit) in &counters {
+            let Some(times) = ledger.failures.get_mut(counter) else { continue };
+            while times.front().is_some_and(|time| now - time >= window) {
+                times.pop_front();
+            }
+            // With `limit` failures in the window, wait until the oldest of them leaves it.
+            if times.len() >= *limit {
+                let seconds = times.front().map_or(window, |oldest| oldest + window - now);
+                wait = wait.max(Some(seconds.max(1)));
+            }
+        }
+        if let Some(seconds) = wait {
+            return Err(RetryAfter(seconds));
+        }
+        for (counter, _) in counters {
+            ledger.failures.entry(counter).or_default().push_back(now);
+        }
         Ok(Reservation {
             username: username.to_owned(),
             client: client.to_owned(),
-            at: self.clock.now(),
-            counted_for_username: true,
+            at: now,
+            counted_for_username: !known,
         })
     }
 
-    async fn settle(&self, _reservation: Reservation, _outcome: Outcome) {}
+    async fn settle(&self, reservation: Reservation, outcome: Outcome) {
+        if outcome == Outcome::Failed {
+            return;
+        }
+        let mut ledger = self.ledger();
+        for (counter, _) in self.counters(&reservation.username, &reservation.client, reservation.counted_for_username)
+        {
+            if let Some(times) = ledger.failures.get_mut(&counter)
+                && let Some(index) = times.iter().rposition(|time| *time == reservation.at)
+            {
+                times.remove(index);
+            }
+        }
+        if outcome == Outcome::Succeeded {
+            let pair = Counter::UsernameAndClient(reservation.username.clone(), reservation.client.clone());
+            ledger.failures.remove(&pair);
+            let known = ledger.known_clients.entry(reservation.username).or_default();
+            known.retain(|client| *client != reservation.client);
+            known.push_back(reservation.client);
+            if known.len() > self.policy.known_clients_per_username {
+                known.pop_front();
+            }
+        }
+        ledger.failures.retain(|_, times| !times.is_empty());
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ pub struct Ports {
     pub breaches: Arc<dyn BreachedPasswords>,
     pub sessions: Arc<dyn SessionStore>,
     pub tokens: Arc<TokenService>,
-    pub throttle: Arc<LoginThrottle>,
+    pub throttle: Arc<dyn LoginThrottle>,
     pub events: Arc<dyn EventPublisher>,
 }
 

@@ -3,9 +3,11 @@
 //! logging out once or everywhere. Tokens, rotation and revocation themselves are `auth`'s.
 
 use auth::sessions::{self, SessionError, TokenPair};
+use auth::throttle::Outcome;
 use auth::token::Claims;
 use domain::DomainError;
 use domain::accounts::{self, Registration};
+use domain::password::Password;
 use domain::user::{User, Username};
 
 use crate::error::UseCaseError;
@@ -33,25 +35,28 @@ pub struct LoginAttempt<'a> {
     pub client: &'a str,
 }
 
-/// Logs in. A throttled attempt is refused before any password is checked; a failure counts
-/// towards the throttle and a success clears the count. An unknown username gets the answer,
-/// and costs the time, of a wrong password.
+/// Logs in. A username or password no account can have is refused before anything else: it
+/// costs no hash, and does not count towards the throttle (a cheap over-long password must not
+/// lock the owner out). Then the attempt is reserved with the throttle before its password is
+/// checked, so concurrent guesses cannot all slip under the limit; a wrong password keeps the
+/// reservation, a success gives it back. An unknown username gets the answer, and costs the
+/// time, of a wrong password.
 pub async fn log_in(ports: &Ports, attempt: LoginAttempt<'_>) -> Result<TokenPair, UseCaseError> {
-    ports.throttle.check(attempt.username, attempt.client).map_err(UseCaseError::Throttled)?;
+    if Username::parse(attempt.username).is_err() || Password::parse_for_login(attempt.password).is_err() {
+        return Err(DomainError::BadCredentials.into());
+    }
+    let reservation =
+        ports.throttle.reserve(attempt.username, attempt.client).await.map_err(UseCaseError::Throttled)?;
     let authenticated =
         accounts::authenticate(ports.users.as_ref(), ports.passwords.as_ref(), attempt.username, attempt.password)
             .await;
-    match authenticated {
-        Ok(user) => {
-            ports.throttle.record_success(attempt.username);
-            start(ports, &user).await
-        }
-        Err(DomainError::BadCredentials) => {
-            ports.throttle.record_failure(attempt.username, attempt.client);
-            Err(DomainError::BadCredentials.into())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let outcome = match &authenticated {
+        Ok(_) => Outcome::Succeeded,
+        Err(DomainError::BadCredentials) => Outcome::Failed,
+        Err(_) => Outcome::NotChecked,
+    };
+    ports.throttle.settle(reservation, outcome).await;
+    start(ports, &authenticated?).await
 }
 
 /// Creates an account (never an admin's) and logs it in.
@@ -124,6 +129,7 @@ pub async fn log_out_everywhere(ports: &Ports, caller: &Caller) -> Result<(), Us
 
 #[cfg(test)]
 mod tests {
+    use auth::throttle::LoginThrottle;
     use domain::fixtures::{A_PASSWORD, a_registration, a_user, credentials_of};
 
     use super::*;
@@ -148,7 +154,8 @@ mod tests {
     async fn a_throttled_login_never_reaches_the_password_hasher() {
         let mut ports = TestPorts::new();
         for _ in 0..5 {
-            ports.throttle.record_failure("ada", "203.0.113.7");
+            let reservation = ports.throttle.reserve("ada", "203.0.113.7").await.unwrap();
+            ports.throttle.settle(reservation, Outcome::Failed).await;
         }
         ports.users.expect_find_credentials().never();
         ports.passwords.expect_verify().never();
@@ -180,6 +187,28 @@ mod tests {
         let sixth = log_in(&ports, attempt("ada", A_PASSWORD)).await;
 
         assert!(matches!(sixth, Err(UseCaseError::Throttled(_))), "{sixth:?}");
+    }
+
+    #[tokio::test]
+    async fn a_password_or_username_no_account_can_have_is_refused_without_counting_or_hashing() {
+        let mut ports = ada_exists(true);
+        ports.passwords.checkpoint();
+        ports.passwords.expect_verify().times(1).returning(|_, _| Ok(true));
+        let ports = ports.build();
+        let over_long_password = "p".repeat(129);
+        let over_long_username = "u".repeat(60_000);
+
+        for _ in 0..10 {
+            for refused in [
+                log_in(&ports, attempt("ada", &over_long_password)).await,
+                log_in(&ports, attempt(&over_long_username, A_PASSWORD)).await,
+            ] {
+                assert!(matches!(refused, Err(UseCaseError::Domain(DomainError::BadCredentials))), "{refused:?}");
+            }
+        }
+        let owner = log_in(&ports, attempt("ada", A_PASSWORD)).await;
+
+        assert!(owner.is_ok(), "twenty cheap refusals locked no one out: {owner:?}");
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use auth::clock::FixedClock;
 use auth::keys::{HmacSecret, KeySet};
 use auth::sessions::{InMemorySessions, SessionStore};
-use auth::throttle::{LoginThrottle, ThrottlePolicy};
+use auth::throttle::{MemoryThrottle, ThrottlePolicy};
 use auth::token::{TokenService, TokenSettings};
 use domain::fixtures::NeverBreached;
 use domain::ports::{MockCompanyRepository, MockJobRepository, MockPasswordHasher, MockUserRepository};
@@ -24,7 +24,7 @@ pub struct TestPorts {
     pub sessions: Arc<dyn SessionStore>,
     pub events: MockEventPublisher,
     pub clock: Arc<FixedClock>,
-    pub throttle: Arc<LoginThrottle>,
+    pub throttle: Arc<MemoryThrottle>,
 }
 
 impl TestPorts {
@@ -36,7 +36,7 @@ impl TestPorts {
             passwords: MockPasswordHasher::new(),
             sessions: Arc::new(InMemorySessions::new()),
             events: MockEventPublisher::new(),
-            throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock.clone())),
+            throttle: Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock.clone())),
             clock,
         }
     }

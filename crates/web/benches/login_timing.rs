@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, ensure};
 use auth::clock::SystemClock;
-use auth::throttle::{LoginThrottle, ThrottlePolicy};
+use auth::throttle::{MemoryThrottle, ThrottlePolicy};
 use testkit::timing::percentile;
 
 const ATTEMPTS: usize = 200;
@@ -20,10 +20,12 @@ async fn main() -> Result<()> {
     let (mut state, demo) = web::startup::build_state(&config).await?;
     let unlimited = ThrottlePolicy {
         window_seconds: 1,
-        max_failures_per_username: usize::MAX,
+        max_failures_per_username_and_client: usize::MAX,
         max_failures_per_client: usize::MAX,
+        max_failures_per_username_from_unknown_clients: usize::MAX,
+        ..ThrottlePolicy::default()
     };
-    state.ports.throttle = Arc::new(LoginThrottle::new(unlimited, Arc::new(SystemClock)));
+    state.ports.throttle = Arc::new(MemoryThrottle::new(unlimited, Arc::new(SystemClock)));
     let app = testkit::served::serve(state).await;
     let known = demo.first().map(|account| account.username.clone()).unwrap_or_else(|| "demo".into());
     let http = testkit::served::http_client();

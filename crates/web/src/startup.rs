@@ -10,7 +10,7 @@ use auth::breach::{BreachCheck, NoBreachCheck, PwnedPasswords};
 use auth::clock::{Clock, SystemClock};
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::{InMemorySessions, SessionStore};
-use auth::throttle::{LoginThrottle, ThrottlePolicy};
+use auth::throttle::{MemoryThrottle, ThrottlePolicy};
 use auth::token::TokenService;
 use axum::extract::ConnectInfo;
 use domain::accounts::{self, Registration};
@@ -71,7 +71,7 @@ pub fn assemble(
         breaches: adapters.breaches,
         sessions: adapters.sessions,
         tokens: Arc::new(tokens),
-        throttle: Arc::new(LoginThrottle::new(ThrottlePolicy::default(), clock)),
+        throttle: Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock)),
         events: feed.clone(),
     };
     Ok(AppState {
