@@ -11,7 +11,9 @@
 //! | [`Admin`] | a caller whose account is an admin *now* (read from the store, not the token) |
 //! | [`SelfOrAdmin`] | an admin, or the caller named by the `{username}` path segment |
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+
+use ipnet::IpNet;
 
 use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -134,5 +136,58 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string());
         Ok(Self(address))
+    }
+}
+
+/// The client's address: the TCP peer, unless the peer is a proxy we trust, in which case the
+/// nearest address in `X-Forwarded-For` that is not one of ours. Read from the right: a client
+/// can write anything at the left of that header, only our proxies append to it.
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpAddr {
+    let _ = (forwarded_for, trusted);
+    peer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn nets(texts: &[&str]) -> Vec<IpNet> {
+        texts.iter().map(|text| text.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says() {
+        assert_eq!(client_address(ip("203.0.113.9"), &["198.51.100.1"], &[]), ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_client_is_the_address_it_appended() {
+        let trusted = nets(&["10.0.0.0/8"]);
+
+        let client = client_address(ip("10.0.0.2"), &["198.51.100.1, 203.0.113.7"], &trusted);
+
+        assert_eq!(client, ip("203.0.113.7"), "the proxy appended the right-most; the rest is the client's word");
+    }
+
+    #[test]
+    fn a_chain_of_trusted_proxies_is_walked_to_the_first_address_not_ours() {
+        let trusted = nets(&["10.0.0.0/8", "192.0.2.10/32"]);
+
+        let client = client_address(ip("10.0.0.2"), &["203.0.113.7", "192.0.2.10, 10.1.1.1"], &trusted);
+
+        assert_eq!(client, ip("203.0.113.7"));
+    }
+
+    #[test]
+    fn a_header_from_an_untrusted_peer_or_one_that_does_not_parse_is_ignored() {
+        let trusted = nets(&["10.0.0.0/8"]);
+
+        assert_eq!(client_address(ip("203.0.113.9"), &["198.51.100.1"], &trusted), ip("203.0.113.9"));
+        assert_eq!(client_address(ip("10.0.0.2"), &["not-an-address"], &trusted), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.2"), &[], &trusted), ip("10.0.0.2"));
     }
 }
