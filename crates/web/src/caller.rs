@@ -123,19 +123,21 @@ impl FromRequestParts<AppState> for SelfOrAdmin {
     }
 }
 
-/// The address of the client as the server saw it (the TCP peer), for the login throttle.
-/// In-process tests have none: they share one bucket.
+/// The address of the client, for the login throttle: the TCP peer, or behind a trusted proxy
+/// (`TRUSTED_PROXIES`) the address it forwarded. In-process tests have no peer: they share one
+/// bucket.
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string());
-        Ok(Self(address))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(Self("unknown".to_owned()));
+        };
+        let forwarded_for: Vec<&str> =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok()).collect();
+        Ok(Self(client_address(peer.ip(), &forwarded_for, &state.http.trusted_proxies).to_string()))
     }
 }
 
@@ -143,8 +145,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 /// nearest address in `X-Forwarded-For` that is not one of ours. Read from the right: a client
 /// can write anything at the left of that header, only our proxies append to it.
 pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpAddr {
-    let _ = (forwarded_for, trusted);
-    peer
+    let ours = |address: &IpAddr| trusted.iter().any(|net| net.contains(address));
+    if !ours(&peer) {
+        return peer;
+    }
+    let hops = forwarded_for.iter().flat_map(|header| header.split(',')).map(str::trim);
+    let mut nearest = peer;
+    for hop in hops.rev() {
+        let Ok(address) = hop.parse::<IpAddr>() else { return nearest };
+        nearest = address;
+        if !ours(&address) {
+            break;
+        }
+    }
+    nearest
 }
 
 #[cfg(test)]

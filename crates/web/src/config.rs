@@ -9,11 +9,12 @@ use std::time::Duration;
 use auth::breach::FailurePolicy;
 use auth::keys::{HmacSecret, KeySet, SigningKey, VerifyingKey};
 use auth::token::TokenSettings;
+use ipnet::IpNet;
 use rand::RngCore;
 use url::Url;
 
 /// Every variable the server reads; `.env.example` documents each (a test checks both ways).
-pub const VARIABLES: [&str; 27] = [
+pub const VARIABLES: [&str; 28] = [
     "APP_ENV",
     "BIND_ADDR",
     "DATABASE_URL",
@@ -37,6 +38,7 @@ pub const VARIABLES: [&str; 27] = [
     "HEADER_READ_TIMEOUT",
     "MAX_CONNECTIONS",
     "SHUTDOWN_DEADLINE",
+    "TRUSTED_PROXIES",
     "LOG_FORMAT",
     "RUST_LOG",
     "JOBBOARD_ADMIN_PASSWORD",
@@ -76,6 +78,7 @@ pub struct Config {
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
     pub connections: ConnectionLimits,
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// What one connection may hold and for how long, and how long shutdown may take.
@@ -171,6 +174,19 @@ impl Config {
             }
             _ => None,
         };
+        let trusted_proxies = env.parse("TRUSTED_PROXIES", "", |value| {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(|entry| {
+                    entry
+                        .parse::<IpNet>()
+                        .or_else(|_| entry.parse::<std::net::IpAddr>().map(IpNet::from))
+                        .map_err(|_| format!("`{entry}` is not an address or a network like 10.0.0.0/8"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        });
         let log_format = match environment {
             Some(Environment::Production) => env.parse("LOG_FORMAT", "json", parse_log_format),
             _ => env.parse("LOG_FORMAT", "pretty", parse_log_format),
@@ -213,6 +229,7 @@ impl Config {
             body_limit_bytes,
             connections,
             database_acquire_timeout,
+            trusted_proxies,
         ) {
             (
                 Some(environment),
@@ -226,6 +243,7 @@ impl Config {
                 Some(body_limit_bytes),
                 Some(connections),
                 Some(database_acquire_timeout),
+                Some(trusted_proxies),
             ) if env.problems.is_empty() => Ok(Self {
                 environment,
                 bind_addr,
@@ -240,6 +258,7 @@ impl Config {
                 request_timeout,
                 body_limit_bytes,
                 connections,
+                trusted_proxies,
             }),
             _ => Err(ConfigError(env.problems)),
         }

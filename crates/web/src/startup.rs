@@ -129,6 +129,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
     let http = HttpSettings {
         request_timeout: config.request_timeout,
         body_limit_bytes: config.body_limit_bytes,
+        trusted_proxies: config.trusted_proxies.clone(),
         ..HttpSettings::for_origin(&config.public_origin())
     };
     let state = assemble(adapters, tokens, clock, http)?;

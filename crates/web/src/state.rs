@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use ipnet::IpNet;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use usecases::Ports;
@@ -42,6 +43,9 @@ pub struct HttpSettings {
     pub https: bool,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (none by default: the header is then
+    /// whatever the client wrote, and ignored).
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl HttpSettings {
@@ -51,6 +55,7 @@ impl HttpSettings {
             https: public_origin.starts_with("https://"),
             request_timeout: Duration::from_secs(30),
             body_limit_bytes: 64 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 }

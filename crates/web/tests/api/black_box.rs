@@ -237,6 +237,41 @@ async fn a_frozen_database_fails_requests_fast_and_loses_no_acknowledged_write()
     assert!(!acknowledged.is_empty());
 }
 
+/// Ada logs in "from" `owner`; five wrong passwords for her come "from" `attacker`; then one
+/// more from `owner`: its status.
+async fn owner_after_five_failures_from(app: &TestApp, attacker: &str, owner: &str) -> StatusCode {
+    let attempt = |from: &str, credentials: &serde_json::Value| {
+        testkit::client::Request::new(axum::http::Method::POST, "/auth/token")
+            .header("x-forwarded-for", from)
+            .json(credentials)
+    };
+    let (right, wrong) = (a_user().credentials(), a_user().with_password("not the password").credentials());
+    assert_eq!(app.send(attempt(owner, &right)).await.status, StatusCode::OK);
+    for _ in 0..5 {
+        assert_eq!(app.send(attempt(attacker, &wrong)).await.status, StatusCode::UNAUTHORIZED);
+    }
+    app.send(attempt(owner, &wrong)).await.status
+}
+
+#[tokio::test]
+async fn x_forwarded_for_names_the_client_only_when_the_proxy_is_trusted() {
+    let behind_proxy = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("TRUSTED_PROXIES", "127.0.0.0/8")]).await;
+    let exposed = jobboard().await;
+    for app in [&behind_proxy, &exposed] {
+        app.signed_up(&a_user()).await;
+    }
+
+    let owner_behind_the_proxy = owner_after_five_failures_from(&behind_proxy, "203.0.113.7", "198.51.100.9").await;
+    let owner_claiming_another_address = owner_after_five_failures_from(&exposed, "203.0.113.7", "198.51.100.9").await;
+
+    assert_eq!(owner_behind_the_proxy, StatusCode::UNAUTHORIZED, "checked: the owner is not the attacker");
+    assert_eq!(
+        owner_claiming_another_address,
+        StatusCode::TOO_MANY_REQUESTS,
+        "one peer, one client: the header is ignored"
+    );
+}
+
 #[tokio::test]
 async fn no_secret_ever_reaches_the_logs() {
     let mut app = TestApp::binary(&binary(), &[("JWT_SECRET", SECRET), ("RUST_LOG", "debug")]).await;
