@@ -2,7 +2,8 @@
 //!
 //! In-process, over the in-memory stores (breadth: every route, every error path):
 //! `authorization` (every route × every role), `auth`, `companies`, `jobs`, `users`,
-//! `validation`, `production`, `openapi`, `pages`, `snapshots`.
+//! `validation`, `production`, `openapi`, `pages`, `snapshots`, `properties` (generated input on
+//! every schema: never a 5xx).
 //! Over Postgres: `limits` (every schema limit, through to the database), `live_feed` (the
 //! WebSocket on a real socket) and `black_box` (the real `jobboard` binary: configuration,
 //! signals, logs, full flows).
@@ -20,6 +21,7 @@ mod live_feed;
 mod openapi;
 mod pages;
 mod production;
+mod properties;
 mod snapshots;
 mod users;
 mod validation;
