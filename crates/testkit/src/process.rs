@@ -79,11 +79,24 @@ impl ServerProcess {
         assert!(created.status.success(), "create-admin failed: {}", String::from_utf8_lossy(&created.stderr));
     }
 
+    /// Waits for the process to exit and for its last log line to be read: the log is
+    /// complete when this returns.
     pub async fn wait_for_exit(&mut self) -> std::process::ExitStatus {
-        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
             .await
             .expect("the server exits within 30 s")
-            .expect("waiting for the server")
+            .expect("waiting for the server");
+        let log_closed = async {
+            loop {
+                let appended = self.log.appended.notified();
+                if self.log.closed.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                appended.await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), log_closed).await.expect("the log ends when the process does");
+        status
     }
 }
 
