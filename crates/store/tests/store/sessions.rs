@@ -138,6 +138,32 @@ async fn purging_forgets_only_what_has_expired(store: &dyn SessionStore) {
     assert!(!store.is_access_revoked("old-access").await.unwrap());
 }
 
+/// `clients` tasks refresh `refresh_token` at the same instant (a barrier releases them
+/// together); the outcome of each.
+async fn refresh_at_once(
+    tokens: &Arc<TokenService>,
+    store: &Arc<PgStore>,
+    refresh_token: &str,
+    clients: usize,
+) -> Vec<Result<sessions::TokenPair, SessionError>> {
+    let barrier = Arc::new(tokio::sync::Barrier::new(clients));
+    let attempts: Vec<_> = (0..clients)
+        .map(|_| {
+            let (tokens, store, barrier) = (tokens.clone(), store.clone(), barrier.clone());
+            let refresh_token = refresh_token.to_owned();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                sessions::refresh(&tokens, store.as_ref(), &refresh_token).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for attempt in attempts {
+        outcomes.push(attempt.await.unwrap());
+    }
+    outcomes
+}
+
 /// Fifty clients refresh the same token at the same instant: one wins. The first loser to
 /// arrive is a replay and revokes the family (the winner's new tokens included); the rest find
 /// it revoked.
@@ -154,22 +180,8 @@ async fn fifty_concurrent_refreshes_of_one_token_give_exactly_one_success() {
         Arc::new(FixedClock::at(NOW)),
     ));
     let pair = sessions::start(&tokens, store.as_ref(), "ada").await.unwrap();
-    let barrier = Arc::new(tokio::sync::Barrier::new(CLIENTS));
 
-    let attempts: Vec<_> = (0..CLIENTS)
-        .map(|_| {
-            let (tokens, store, barrier) = (tokens.clone(), store.clone(), barrier.clone());
-            let refresh_token = pair.refresh.token.clone();
-            tokio::spawn(async move {
-                barrier.wait().await;
-                sessions::refresh(&tokens, store.as_ref(), &refresh_token).await
-            })
-        })
-        .collect();
-    let mut outcomes = Vec::new();
-    for attempt in attempts {
-        outcomes.push(attempt.await.unwrap());
-    }
+    let outcomes = refresh_at_once(&tokens, &store, &pair.refresh.token, CLIENTS).await;
 
     let successes = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
     let replays = outcomes.iter().filter(|outcome| matches!(outcome, Err(SessionError::ReuseDetected))).count();
@@ -201,22 +213,8 @@ async fn after_a_detected_reuse_no_token_of_the_family_works_even_one_minted_con
         let (mut surviving_refresh, mut surviving_access) = (0, 0);
         for _ in 0..TRIALS {
             let pair = sessions::start(&tokens, store.as_ref(), "ada").await.unwrap();
-            let barrier = Arc::new(tokio::sync::Barrier::new(clients));
-            let attempts: Vec<_> = (0..clients)
-                .map(|_| {
-                    let (tokens, store, barrier) = (tokens.clone(), store.clone(), barrier.clone());
-                    let refresh_token = pair.refresh.token.clone();
-                    tokio::spawn(async move {
-                        barrier.wait().await;
-                        sessions::refresh(&tokens, store.as_ref(), &refresh_token).await
-                    })
-                })
-                .collect();
-            let mut minted = Vec::new();
-            for attempt in attempts {
-                minted.extend(attempt.await.unwrap());
-            }
-            for pair in minted {
+            let outcomes = refresh_at_once(&tokens, &store, &pair.refresh.token, clients).await;
+            for pair in outcomes.into_iter().flatten() {
                 if sessions::authenticate(&tokens, store.as_ref(), &pair.access.token).await.is_ok() {
                     surviving_access += 1;
                 }
