@@ -138,6 +138,12 @@ async fn purging_forgets_only_what_has_expired(store: &dyn SessionStore) {
     assert!(!store.is_access_revoked("old-access").await.unwrap());
 }
 
+/// The token service of the race tests, on a clock that stands still.
+fn race_tokens() -> Arc<TokenService> {
+    let secret = HmacSecret::new(*b"race-test-secret-of-32-bytes-ok!").unwrap();
+    Arc::new(TokenService::new(KeySet::hs256("hs", &secret), TokenSettings::default(), Arc::new(FixedClock::at(NOW))))
+}
+
 /// `clients` tasks refresh `refresh_token` at the same instant (a barrier releases them
 /// together); the outcome of each.
 async fn refresh_at_once(
@@ -173,12 +179,7 @@ async fn fifty_concurrent_refreshes_of_one_token_give_exactly_one_success() {
     let database = TestDatabase::new().await;
     let pool = PgPoolOptions::new().max_connections(CLIENTS as u32).connect(database.url()).await.unwrap();
     let store = Arc::new(PgStore::new(pool));
-    let secret = HmacSecret::new(*b"race-test-secret-of-32-bytes-ok!").unwrap();
-    let tokens = Arc::new(TokenService::new(
-        KeySet::hs256("hs", &secret),
-        TokenSettings::default(),
-        Arc::new(FixedClock::at(NOW)),
-    ));
+    let tokens = race_tokens();
     let pair = sessions::start(&tokens, store.as_ref(), "ada").await.unwrap();
 
     let outcomes = refresh_at_once(&tokens, &store, &pair.refresh.token, CLIENTS).await;
@@ -202,12 +203,7 @@ async fn after_a_detected_reuse_no_token_of_the_family_works_even_one_minted_con
     let database = TestDatabase::new().await;
     let pool = PgPoolOptions::new().max_connections(24).connect(database.url()).await.unwrap();
     let store = Arc::new(PgStore::new(pool));
-    let secret = HmacSecret::new(*b"race-test-secret-of-32-bytes-ok!").unwrap();
-    let tokens = Arc::new(TokenService::new(
-        KeySet::hs256("hs", &secret),
-        TokenSettings::default(),
-        Arc::new(FixedClock::at(NOW)),
-    ));
+    let tokens = race_tokens();
 
     for clients in [2, 20] {
         let (mut surviving_refresh, mut surviving_access) = (0, 0);
