@@ -189,13 +189,13 @@ async fn a_frozen_database_fails_requests_fast_and_loses_no_acknowledged_write()
             (acknowledged, refused)
         }
     });
+    // A readiness probe, request after request: each one waits for the server's answer (up to
+    // the probe's own second during the outage), so the loop waits on the condition, not a timer.
     let until = |wanted: StatusCode, path: &'static str| {
         let app = app.clone();
         async move {
             let started = Instant::now();
-            let mut probe = tokio::time::interval(Duration::from_millis(50));
             loop {
-                probe.tick().await;
                 if app.get(path).await.status == wanted {
                     return started.elapsed();
                 }
