@@ -16,6 +16,7 @@ use web::AppState;
 use crate::answer::Answer;
 use crate::cable::Cable;
 use crate::client::{Client, Request, Visitor};
+use crate::contract;
 use crate::database::TestDatabase;
 use crate::fixtures::{Session, UserFixture};
 use crate::process::{self, ServerProcess};
@@ -149,11 +150,15 @@ impl TestApp {
     }
 
     /// Sends any request and reads the whole answer.
+    /// Sends any request and reads the whole answer, which must keep the API document's
+    /// promise for that request ([`contract::check`]).
     pub async fn send(&self, request: Request) -> Answer {
-        match &self.transport {
-            Transport::InProcess(router) => call_router(router, request).await,
-            Transport::Socket { http, server } => call_socket(http, server.address(), request).await,
-        }
+        let answer = match &self.transport {
+            Transport::InProcess(router) => call_router(router, request.clone()).await,
+            Transport::Socket { http, server } => call_socket(http, server.address(), request.clone()).await,
+        };
+        contract::check(&request, &answer);
+        answer
     }
 
     /// The app, called anonymously.

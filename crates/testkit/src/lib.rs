@@ -3,7 +3,7 @@
 //! - [`app::TestApp`]: Jobboard under test with one API however it runs: the router called
 //!   in-process, served on a socket ([`served`]), or the real binary ([`process`]); typed
 //!   requests per route ([`client`]), answers read whole ([`answer`]), the live feed from a
-//!   client's side ([`feed`]).
+//!   client's side ([`feed`]); every answer checked against the API document ([`contract`]).
 //! - [`state`]: the application state tests run against, assembled as start-up assembles it.
 //! - [`fixtures`]: builders, the one source of test data; [`world`]: a small known world
 //!   (an admin, two users, a company, a job) for checking routes role by role.
@@ -25,6 +25,7 @@ pub mod app;
 pub mod browser;
 pub mod cable;
 pub mod client;
+pub mod contract;
 pub mod database;
 pub mod feed;
 pub mod fixtures;
