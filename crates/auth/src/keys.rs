@@ -13,11 +13,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use jsonwebtoken::jwk::{
-    AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, OctetKeyPairParameters,
-    OctetKeyPairType, PublicKeyUse, RSAKeyParameters, RSAKeyType,
+    AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, KeyAlgorithm, OctetKeyPairParameters, OctetKeyPairType,
+    PublicKeyUse, RSAKeyParameters, RSAKeyType,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use sha2::Sha256;
+
+/// The key set [`KeySet::jwks`] returns, for the web layer to serve without naming jsonwebtoken.
+pub use jsonwebtoken::jwk::JwkSet;
 
 /// Shortest HMAC secret accepted: 256 bits, the size of HS256's output (RFC 7518 §3.2).
 pub const MIN_SECRET_BYTES: usize = 32;

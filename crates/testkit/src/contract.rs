@@ -1,5 +1,6 @@
 //! The API document as a contract every test enforces: each answer to a documented operation
-//! must carry a status that operation lists and a body its schema accepts. [`crate::TestApp`]
+//! must carry a status that operation lists, the headers it promises, and a body its schema
+//! accepts. [`crate::TestApp`]
 //! checks every answer it returns, so each API test is also a test of `/openapi.json`, and a
 //! handler that drifts from the document fails the test that reached it, naming both.
 
@@ -39,6 +40,11 @@ pub fn check(request: &Request, answer: &Answer) {
             answer.body
         );
     };
+    for (header, promise) in response["headers"].as_object().into_iter().flatten() {
+        if promise["required"] == true {
+            assert!(answer.header(header).is_some(), "{what} answered {status} without its documented {header} header");
+        }
+    }
     let Some(schema) = response.pointer("/content/application~1json/schema") else {
         assert!(answer.body.is_empty(), "{what} answered {status}, documented without a body, with: {}", answer.body);
         return;

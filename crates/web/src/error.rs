@@ -6,16 +6,30 @@ use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::DomainError;
+use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::json;
 use usecases::UseCaseError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Message {
     One(String),
     /// Every violation, one string each.
     Many(Vec<String>),
+}
+
+/// What every error answer holds, and the schema `/openapi.json` gives it.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Error")]
+pub struct Envelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ErrorBody {
+    /// The HTTP status, repeated for clients that only keep the body.
+    pub status: u16,
+    pub message: Message,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +112,7 @@ impl From<UseCaseError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "status": self.status.as_u16(), "message": self.message } });
+        let body = Envelope { error: ErrorBody { status: self.status.as_u16(), message: self.message } };
         let mut response = (self.status, Json(body)).into_response();
         response.headers_mut().extend(self.headers);
         if self.status == StatusCode::UNAUTHORIZED {

@@ -4,13 +4,13 @@ use auth::sessions::TokenPair;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use domain::accounts::Registration;
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use usecases::sessions::{self, LoginAttempt};
 
 use super::extract::{HasSchema, ValidJson};
+use super::views::Verified;
 use crate::caller::{ClientAddress, LoggedIn, identify};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -72,7 +72,7 @@ impl HasSchema for VerifyRequest {
     const SCHEMA: &'static str = "verify-request";
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
     /// The access token.
@@ -120,9 +120,9 @@ pub async fn refresh(
 pub async fn verify(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<VerifyRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Verified>, ApiError> {
     identify(&state, &body.token).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Verified {}))
 }
 
 /// `POST /auth/logout`: ends this session (the access token presented, the refresh family).
@@ -142,10 +142,34 @@ pub async fn logout_all(State(state): State<AppState>, LoggedIn(caller): LoggedI
 }
 
 /// `GET /.well-known/jwks.json`: the public keys, when tokens are signed asymmetrically.
-pub async fn jwks(State(state): State<AppState>) -> Response {
+pub async fn jwks(State(state): State<AppState>) -> Result<Json<Jwks>, ApiError> {
     let jwks = state.ports.tokens.keys().jwks();
     if jwks.keys.is_empty() {
-        return ApiError::not_found("no public keys: tokens are signed with a shared secret (HS256)").into_response();
+        return Err(ApiError::not_found("no public keys: tokens are signed with a shared secret (HS256)"));
     }
-    Json(jwks).into_response()
+    Ok(Json(Jwks(jwks)))
+}
+
+/// RFC 7517's key set, as jsonwebtoken writes it.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct Jwks(auth::keys::JwkSet);
+
+impl JsonSchema for Jwks {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Jwks".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "RFC 7517 JSON Web Key Set: the public keys that verify access tokens",
+            "type": "object",
+            "required": ["keys"],
+            "properties": { "keys": { "type": "array", "items": {
+                "type": "object",
+                "required": ["kty"],
+                "properties": { "kty": { "type": "string" }, "kid": { "type": "string" }, "alg": { "type": "string" } },
+            }}},
+        })
+    }
 }

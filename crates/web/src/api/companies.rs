@@ -6,10 +6,9 @@ use axum::http::StatusCode;
 use domain::companies;
 use domain::company::{CompanyChanges, CompanyForm, CompanyQuery};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::extract::{HasSchema, ValidJson, ValidQuery};
-use super::views::{CompanyView, JobView};
+use super::views::{CompanyAnswer, CompanyDetail, CompanyList, CompanyView, CompanyWithJobs, Deleted, JobView};
 use crate::caller::Admin;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -81,25 +80,27 @@ impl HasSchema for CompanyUpdate {
 pub async fn list(
     State(state): State<AppState>,
     ValidQuery(search): ValidQuery<CompanySearch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CompanyList>, ApiError> {
     let companies = companies::list_companies(state.ports.companies.as_ref(), &search.into()).await?;
-    Ok(Json(json!({ "companies": companies.iter().map(CompanyView::from).collect::<Vec<_>>() })))
+    Ok(Json(CompanyList { companies: companies.iter().map(CompanyView::from).collect() }))
 }
 
 pub async fn create(
     State(state): State<AppState>,
     _: Admin,
     ValidJson(body): ValidJson<CompanyNew>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CompanyAnswer>), ApiError> {
     let company = companies::create_company(state.ports.companies.as_ref(), &body.into()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "company": CompanyView::from(&company) }))))
+    Ok((StatusCode::CREATED, Json(CompanyAnswer { company: CompanyView::from(&company) })))
 }
 
-pub async fn get(State(state): State<AppState>, Path(handle): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get(State(state): State<AppState>, Path(handle): Path<String>) -> Result<Json<CompanyDetail>, ApiError> {
     let detail = companies::company_detail(state.ports.companies.as_ref(), state.ports.jobs.as_ref(), &handle).await?;
-    let mut company = json!(CompanyView::from(&detail.company));
-    company["jobs"] = json!(detail.jobs.iter().map(JobView::from).collect::<Vec<_>>());
-    Ok(Json(json!({ "company": company })))
+    let company = CompanyWithJobs {
+        company: CompanyView::from(&detail.company),
+        jobs: detail.jobs.iter().map(JobView::from).collect(),
+    };
+    Ok(Json(CompanyDetail { company }))
 }
 
 pub async fn update(
@@ -107,7 +108,7 @@ pub async fn update(
     _: Admin,
     Path(handle): Path<String>,
     ValidJson(body): ValidJson<CompanyUpdate>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CompanyAnswer>, ApiError> {
     let changes = CompanyChanges {
         name: body.name,
         description: body.description,
@@ -115,14 +116,14 @@ pub async fn update(
         logo_url: body.logo_url,
     };
     let company = companies::update_company(state.ports.companies.as_ref(), &handle, &changes).await?;
-    Ok(Json(json!({ "company": CompanyView::from(&company) })))
+    Ok(Json(CompanyAnswer { company: CompanyView::from(&company) }))
 }
 
 pub async fn delete(
     State(state): State<AppState>,
     _: Admin,
     Path(handle): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Deleted>, ApiError> {
     companies::delete_company(state.ports.companies.as_ref(), &handle).await?;
-    Ok(Json(json!({ "deleted": handle })))
+    Ok(Json(Deleted { deleted: handle }))
 }

@@ -5,14 +5,14 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use serde_json::{Value, json};
 
+use super::views::Health;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The process answers. Orchestrators restart it when this fails.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+pub async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 /// Longer than a healthy store ever takes to answer `SELECT 1`, and short enough that a load
@@ -21,9 +21,9 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The process can serve: the store answers, within a second. Load balancers stop sending
 /// traffic while this is 503.
-pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let reason = match tokio::time::timeout(READINESS_TIMEOUT, state.readiness.check()).await {
-        Ok(Ok(())) => return Ok(Json(json!({ "status": "ready" }))),
+        Ok(Ok(())) => return Ok(Json(Health { status: "ready" })),
         Ok(Err(reason)) => reason,
         Err(_) => format!("no answer within {READINESS_TIMEOUT:?}"),
     };

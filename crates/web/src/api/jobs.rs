@@ -7,10 +7,9 @@ use axum::http::StatusCode;
 use domain::job::{JobChanges, JobForm, JobQuery};
 use domain::jobs;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::extract::{HasSchema, ValidJson, ValidQuery};
-use super::views::{CompanyView, JobView};
+use super::views::{CompanyView, DeletedJob, JobAnswer, JobDetail, JobList, JobView, JobWithCompany};
 use crate::caller::Admin;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -69,25 +68,24 @@ impl HasSchema for JobUpdate {
 pub async fn list(
     State(state): State<AppState>,
     ValidQuery(search): ValidQuery<JobSearch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<JobList>, ApiError> {
     let jobs = jobs::list_jobs(state.ports.jobs.as_ref(), &search.into()).await?;
-    Ok(Json(json!({ "jobs": jobs.iter().map(JobView::from).collect::<Vec<_>>() })))
+    Ok(Json(JobList { jobs: jobs.iter().map(JobView::from).collect() }))
 }
 
 pub async fn create(
     State(state): State<AppState>,
     _: Admin,
     ValidJson(body): ValidJson<JobNew>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<JobAnswer>), ApiError> {
     let job = usecases::jobs::post_job(&state.ports, &body.into()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "job": JobView::from(&job) }))))
+    Ok((StatusCode::CREATED, Json(JobAnswer { job: JobView::from(&job) })))
 }
 
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<JobDetail>, ApiError> {
     let detail = jobs::job_detail(state.ports.jobs.as_ref(), state.ports.companies.as_ref(), job_id(&id)?).await?;
-    let mut job = json!(JobView::from(&detail.job));
-    job["company"] = json!(CompanyView::from(&detail.company));
-    Ok(Json(json!({ "job": job })))
+    let job = JobWithCompany { job: JobView::from(&detail.job), company: CompanyView::from(&detail.company) };
+    Ok(Json(JobDetail { job }))
 }
 
 pub async fn update(
@@ -95,16 +93,20 @@ pub async fn update(
     _: Admin,
     Path(id): Path<String>,
     ValidJson(body): ValidJson<JobUpdate>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<JobAnswer>, ApiError> {
     let changes = JobChanges { title: body.title, salary: body.salary, equity: body.equity };
     let job = jobs::update_job(state.ports.jobs.as_ref(), job_id(&id)?, &changes).await?;
-    Ok(Json(json!({ "job": JobView::from(&job) })))
+    Ok(Json(JobAnswer { job: JobView::from(&job) }))
 }
 
-pub async fn delete(State(state): State<AppState>, _: Admin, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<DeletedJob>, ApiError> {
     let id = job_id(&id)?;
     jobs::delete_job(state.ports.jobs.as_ref(), id).await?;
-    Ok(Json(json!({ "deleted": id })))
+    Ok(Json(DeletedJob { deleted: id }))
 }
 
 /// A path segment as a job id; one that is not a number names no job.

@@ -6,13 +6,12 @@ use axum::http::StatusCode;
 use domain::accounts;
 use domain::user::{Role, UserChanges};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use usecases::{accounts as account_changes, jobs};
 
 use super::auth::RegisterRequest;
 use super::extract::{HasSchema, ValidJson};
 use super::jobs::job_id;
-use super::views::UserView;
+use super::views::{Applied, CreatedUser, Deleted, UserAnswer, UserDetail, UserList, UserView, UserWithJobs};
 use crate::caller::{Admin, SelfOrAdmin};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -66,15 +65,15 @@ pub async fn create(
     State(state): State<AppState>,
     _: Admin,
     ValidJson(body): ValidJson<UserNew>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
     let role = if body.is_admin { Role::Admin } else { Role::User };
     let (user, tokens) = account_changes::create_account(&state.ports, body.account.into(), role).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "user": UserView::from(&user), "token": tokens.access.token }))))
+    Ok((StatusCode::CREATED, Json(CreatedUser { user: UserView::from(&user), token: tokens.access.token })))
 }
 
-pub async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<UserList>, ApiError> {
     let users = accounts::list_users(state.ports.users.as_ref()).await?;
-    Ok(Json(json!({ "users": users.iter().map(UserView::from).collect::<Vec<_>>() })))
+    Ok(Json(UserList { users: users.iter().map(UserView::from).collect() }))
 }
 
 /// `GET /users/{username}`: the account and the ids of the jobs it applied to.
@@ -82,11 +81,11 @@ pub async fn get(
     State(state): State<AppState>,
     _: SelfOrAdmin,
     Path(username): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserDetail>, ApiError> {
     let detail = accounts::user_detail(state.ports.users.as_ref(), &username).await?;
-    let mut user = json!(UserView::from(&detail.user));
-    user["jobs"] = json!(detail.jobs.iter().map(|id| id.get()).collect::<Vec<_>>());
-    Ok(Json(json!({ "user": user })))
+    let user =
+        UserWithJobs { user: UserView::from(&detail.user), jobs: detail.jobs.iter().map(|id| id.get()).collect() };
+    Ok(Json(UserDetail { user }))
 }
 
 /// `PATCH /users/{username}`. A new password ends every session of that user.
@@ -95,9 +94,9 @@ pub async fn update(
     _: SelfOrAdmin,
     Path(username): Path<String>,
     ValidJson(body): ValidJson<UserUpdate>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserAnswer>, ApiError> {
     let user = account_changes::update_user(&state.ports, &username, &body.into()).await?;
-    Ok(Json(json!({ "user": UserView::from(&user) })))
+    Ok(Json(UserAnswer { user: UserView::from(&user) }))
 }
 
 /// `DELETE /users/{username}`: the account, its applications, and every token it holds.
@@ -105,9 +104,9 @@ pub async fn delete(
     State(state): State<AppState>,
     _: SelfOrAdmin,
     Path(username): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Deleted>, ApiError> {
     account_changes::delete_user(&state.ports, &username).await?;
-    Ok(Json(json!({ "deleted": username })))
+    Ok(Json(Deleted { deleted: username }))
 }
 
 /// `POST /users/{username}/jobs/{id}`: that user applies; admins watching the feed see it.
@@ -115,7 +114,7 @@ pub async fn apply(
     State(state): State<AppState>,
     _: SelfOrAdmin,
     Path((username, id)): Path<(String, String)>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Applied>), ApiError> {
     let application = jobs::apply(&state.ports, &username, job_id(&id)?).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "applied": application.job.get() }))))
+    Ok((StatusCode::CREATED, Json(Applied { applied: application.job.get() })))
 }

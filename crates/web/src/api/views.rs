@@ -1,15 +1,20 @@
 //! How the API shows domain values and events: camelCase JSON, equity as an exact decimal
 //! string, never a password hash (the domain's `User` does not have one to show).
+//!
+//! Every answer is a type here that derives both `Serialize` and `JsonSchema`, so the schema
+//! `/openapi.json` gives for a response is derived from the very type that writes it.
 
 use domain::company::Company;
 use domain::job::Job;
 use domain::user::User;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::json;
 use usecases::events::Event;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "User")]
 pub struct UserView {
     pub username: String,
     pub first_name: String,
@@ -30,8 +35,9 @@ impl From<&User> for UserView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "Company")]
 pub struct CompanyView {
     pub handle: String,
     pub name: String,
@@ -52,8 +58,9 @@ impl From<&Company> for CompanyView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "Job")]
 pub struct JobView {
     pub id: i32,
     pub title: String,
@@ -74,6 +81,73 @@ impl From<&Job> for JobView {
         }
     }
 }
+
+/// A company with its jobs: `GET /companies/{handle}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CompanyWithJobs {
+    #[serde(flatten)]
+    pub company: CompanyView,
+    pub jobs: Vec<JobView>,
+}
+
+/// A job with its company: `GET /jobs/{id}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JobWithCompany {
+    #[serde(flatten)]
+    pub job: JobView,
+    pub company: CompanyView,
+}
+
+/// A user with the ids of the jobs they applied to: `GET /users/{username}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UserWithJobs {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub jobs: Vec<i32>,
+}
+
+/// Every answer names what it holds (`{"company": …}`, `{"jobs": […]}`), so a field can be
+/// added beside it later without breaking a client.
+macro_rules! answers {
+    ($($(#[$doc:meta])* $name:ident { $field:ident: $type:ty })*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Serialize, JsonSchema)]
+        pub struct $name {
+            pub $field: $type,
+        }
+    )*};
+}
+
+answers! {
+    CompanyAnswer { company: CompanyView }
+    CompanyDetail { company: CompanyWithJobs }
+    CompanyList { companies: Vec<CompanyView> }
+    JobAnswer { job: JobView }
+    JobDetail { job: JobWithCompany }
+    JobList { jobs: Vec<JobView> }
+    UserAnswer { user: UserView }
+    UserDetail { user: UserWithJobs }
+    UserList { users: Vec<UserView> }
+    /// The handle or username of what was deleted.
+    Deleted { deleted: String }
+    /// The id of the job that was deleted.
+    DeletedJob { deleted: i64 }
+    /// The id of the job applied to.
+    Applied { applied: i32 }
+    /// `ok` (alive) or `ready` (the store answers).
+    Health { status: &'static str }
+}
+
+/// `POST /users`: the account an admin created, and its first access token.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CreatedUser {
+    pub user: UserView,
+    pub token: String,
+}
+
+/// `POST /auth/verify`'s answer: the token holds; there is nothing more to say.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Verified {}
 
 /// An event as the live feed sends it: `{"type": "jobPosted", "job": {…}}` or
 /// `{"type": "applied", "application": {"username": …, "jobId": …}}`.
