@@ -42,7 +42,7 @@ async fn a_panicking_handler_is_a_500_envelope_and_the_server_keeps_serving() {
 }
 
 #[tokio::test]
-async fn a_request_that_takes_too_long_is_cut_off_with_a_503_envelope() {
+async fn a_request_that_takes_too_long_is_cut_off_with_a_503_envelope_saying_when_to_retry() {
     let http =
         HttpSettings { request_timeout: Duration::from_millis(100), ..HttpSettings::for_origin("http://127.0.0.1") };
     let app = TestApp::with_router(misbehaving(&http)).await;
@@ -50,6 +50,7 @@ async fn a_request_that_takes_too_long_is_cut_off_with_a_503_envelope() {
     let answer = app.get("/forever").await;
 
     assert_eq!((answer.status, answer.error_message()), (StatusCode::SERVICE_UNAVAILABLE, json!("request timed out")));
+    assert_eq!(answer.header("retry-after"), Some("1"), "every 503 says when to come back");
 }
 
 #[tokio::test]
