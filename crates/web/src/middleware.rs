@@ -92,6 +92,10 @@ async fn envelope_bare_errors(response: Response<Body>) -> Response<Body> {
         other => other.canonical_reason().unwrap_or("error").to_lowercase(),
     };
     let mut enveloped = ApiError::new(status, message).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        // A timed-out request may well succeed on a second try; say when, as every 503 does.
+        enveloped.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1));
+    }
     // Keep what the lower layer said beyond the body (`Allow` on a 405, say).
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
