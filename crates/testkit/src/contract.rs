@@ -109,7 +109,45 @@ fn escape(segment: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+
     use super::*;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Answer { status: StatusCode::from_u16(status).unwrap(), headers, body: body.to_owned() }
+    }
+
+    #[test]
+    fn an_answer_the_document_describes_passes() {
+        check(&Request::new(Method::GET, "/healthz"), &answer(200, r#"{"status": "ok"}"#));
+    }
+
+    #[test]
+    #[should_panic(expected = "with a body its documented schema refuses")]
+    fn a_body_that_breaks_its_schema_fails_the_test() {
+        check(&Request::new(Method::GET, "/jobs?title=x"), &answer(200, r#"{"jobs": [{"id": "7"}]}"#));
+    }
+
+    #[test]
+    #[should_panic(expected = "answered 418, which the document does not list")]
+    fn an_undocumented_status_fails_the_test() {
+        check(&Request::new(Method::GET, "/jobs/7"), &answer(418, r#"{"error": {"status": 418, "message": "tea"}}"#));
+    }
+
+    #[test]
+    #[should_panic(expected = "without its documented Retry-After header")]
+    fn a_missing_promised_header_fails_the_test() {
+        check(&Request::new(Method::GET, "/healthz"), &answer(503, r#"{"error": {"status": 503, "message": "busy"}}"#));
+    }
+
+    #[test]
+    fn what_the_document_does_not_describe_is_not_checked() {
+        check(&Request::new(Method::GET, "/no/such/route"), &answer(418, "teapot"));
+        let page = Request::new(Method::GET, "/companies").header("accept", "text/html");
+        check(&page, &answer(200, "<html>"));
+    }
 
     #[test]
     fn a_template_segment_matches_any_one_segment_and_nothing_else() {

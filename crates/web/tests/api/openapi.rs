@@ -1,5 +1,6 @@
-//! The OpenAPI document: built from the route table and the schema files, snapshotted, and
-//! checked against the router in both directions.
+//! The OpenAPI document: built from the route table, the schema files and the answer types,
+//! snapshotted, and checked against the router in both directions. Every answer any test
+//! reads is also checked against it (`testkit::contract`).
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -59,4 +60,40 @@ async fn request_bodies_use_the_very_schemas_that_validate_them() {
         document["paths"]["/auth/register"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/RegisterRequest"
     );
+}
+
+#[tokio::test]
+async fn every_response_has_a_schema_unless_it_has_no_body() {
+    let document = document().await;
+
+    let mut without_schema = Vec::new();
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let bodiless = ["101", "204"].contains(&status.as_str());
+                if response.pointer("/content/application~1json/schema").is_some() == bodiless {
+                    without_schema.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+
+    assert_eq!(without_schema, Vec::<String>::new(), "a body without a schema, or a schema for no body");
+}
+
+#[tokio::test]
+async fn every_route_may_refuse_a_bad_token_and_be_unavailable() {
+    let document = document().await;
+
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let responses = &operation["responses"];
+            assert!(responses.get("401").is_some(), "{method} {path} does not document 401");
+            assert_eq!(
+                responses.pointer("/503/headers/Retry-After/required"),
+                Some(&Value::Bool(true)),
+                "{method} {path} does not promise Retry-After on its 503"
+            );
+        }
+    }
 }
