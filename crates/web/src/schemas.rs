@@ -220,6 +220,35 @@ mod tests {
         }
     }
 
+    /// Inputs schemathesis generated from the schemas that the domain then refused: a schema
+    /// that accepts what the server refuses is a contract the server breaks.
+    #[test]
+    fn the_schemas_refuse_what_the_domain_refuses() {
+        let schemas = Schemas::load().unwrap();
+        let account = |first_name: &str, email: &str| json!({ "username": "ada", "password": "long-enough", "firstName": first_name, "lastName": "L", "email": email });
+        for (schema, input) in [
+            ("job-search", json!({ "title": "yK\u{e}å" })),
+            ("company-new", json!({ "handle": "acme", "name": "Acme\u{7f}", "description": "" })),
+            ("company-update", json!({ "description": "a bell\u{7}" })),
+            ("register-request", account("A\u{85}da", "ada@example.com")),
+            ("user-new", account("Ada", "ada@exa\u{1f}mple.com")),
+            ("user-update", json!({ "email": "ada@example.com\u{2028}" })),
+        ] {
+            assert!(schemas.validate(schema, &input).is_err(), "{schema} accepts {input}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_and_tabs_are_fine_in_a_description_only() {
+        let schemas = Schemas::load().unwrap();
+        let company =
+            |name: &str, description: &str| json!({ "handle": "acme", "name": name, "description": description });
+
+        assert!(schemas.validate("company-new", &company("Acme", "line one\r\n\tline two")).is_ok());
+        assert!(schemas.validate("company-new", &company("Acme\tInc", "")).is_err());
+        assert!(schemas.validate("company-new", &company(" \u{a0} ", "")).is_err(), "a blank name");
+    }
+
     #[test]
     fn a_repeated_query_parameter_is_an_error() {
         let schemas = Schemas::load().unwrap();
