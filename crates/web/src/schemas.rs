@@ -250,6 +250,15 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_is_explained_by_its_description_not_shown() {
+        let schemas = Schemas::load().unwrap();
+
+        let messages = schemas.validate("job-search", &json!({ "title": "   " })).unwrap_err();
+
+        assert_eq!(messages, ["title: must be one line of text, not blank, without control characters"]);
+    }
+
+    #[test]
     fn a_repeated_query_parameter_is_an_error() {
         let schemas = Schemas::load().unwrap();
         assert_eq!(
