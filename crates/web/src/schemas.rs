@@ -89,6 +89,9 @@ impl Schemas {
                     return format!("{location}: {}", error.masked());
                 }
                 let location = if location.is_empty() { "body".to_owned() } else { location };
+                if let Some(rule) = described_pattern(&compiled.schema, &error) {
+                    return format!("{location}: must be {rule}");
+                }
                 match shortened(error.instance()) {
                     Some(preview) => format!("{location}: {}", error.masked_with(preview)),
                     None => format!("{location}: {error}"),
@@ -143,6 +146,17 @@ fn shortened(instance: &Value) -> Option<String> {
         _ => text.chars().count(),
     };
     (text.len() > 2 * SHOWN).then(|| format!("{}… ({length} characters)", text.chars().take(SHOWN).collect::<String>()))
+}
+
+/// What a pattern means, from the `description` beside it: a client learns more from "must be
+/// one line of text, not blank" than from the regular expression that says so.
+fn described_pattern<'a>(schema: &'a Value, error: &jsonschema::ValidationError<'_>) -> Option<&'a str> {
+    if !matches!(error.kind(), jsonschema::error::ValidationErrorKind::Pattern { .. }) {
+        return None;
+    }
+    let keyword = error.schema_path().to_string();
+    let property = keyword.strip_suffix("/pattern")?;
+    schema.pointer(property)?.get("description")?.as_str()
 }
 
 fn write_only_properties(schema: &Value) -> Vec<String> {
