@@ -247,6 +247,7 @@ mod tests {
             ("register-request", account("A\u{85}da", "ada@example.com")),
             ("user-new", account("Ada", "ada@exa\u{1f}mple.com")),
             ("user-update", json!({ "email": "ada@example.com\u{2028}" })),
+            ("company-update", json!({ "logoUrl": "http://:/\u{1e}logo.png" })),
         ] {
             assert!(schemas.validate(schema, &input).is_err(), "{schema} accepts {input}");
         }
