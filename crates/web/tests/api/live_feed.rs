@@ -1,5 +1,6 @@
 //! `/ws` on a real socket: the upgrade, who may open it, and what each caller is told.
 
+use reqwest::StatusCode;
 use serde_json::json;
 use testkit::TestApp;
 use testkit::fixtures::{a_company, a_job, a_user};
@@ -49,6 +50,17 @@ async fn the_feed_refuses_anonymous_and_cross_origin_callers() {
     assert_eq!(anonymous, Some(401));
     assert_eq!(cross_origin, Some(403));
     assert!(same_origin.is_ok());
+}
+
+#[tokio::test]
+async fn a_plain_request_for_the_feed_is_told_which_upgrade_header_is_missing() {
+    let app = TestApp::served_in_memory().await;
+    let user = app.signed_up(&a_user()).await;
+
+    let answer = app.as_user(&user).get("/ws").await;
+
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.error_message(), json!("Connection header did not include 'upgrade'"));
 }
 
 #[tokio::test]
