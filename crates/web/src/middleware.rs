@@ -73,9 +73,13 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
 }
 
+/// Longest text of a lower layer's error kept as the message: axum's rejections are one short
+/// sentence; anything longer is not meant for the client.
+const BARE_MESSAGE_MAX_BYTES: usize = 200;
+
 /// Errors raised below the handlers (timeout, body limit, unknown method, a rejected upgrade)
-/// come as bare text or empty bodies: give them the API's envelope. JSON and HTML pass as they
-/// are.
+/// come as bare text or empty bodies: give them the API's envelope, keeping what the text said
+/// when it is a short sentence. JSON and HTML pass as they are.
 async fn envelope_bare_errors(response: Response<Body>) -> Response<Body> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -85,10 +89,14 @@ async fn envelope_bare_errors(response: Response<Body>) -> Response<Body> {
     if content_type.starts_with("application/json") || content_type.starts_with("text/html") {
         return response;
     }
+    let (parts, body) = response.into_parts();
+    let said = axum::body::to_bytes(body, BARE_MESSAGE_MAX_BYTES).await.ok();
+    let said = said.as_deref().and_then(|bytes| std::str::from_utf8(bytes).ok()).map(str::trim).unwrap_or_default();
     let message = match status {
         StatusCode::PAYLOAD_TOO_LARGE => "request body too large".to_owned(),
         StatusCode::SERVICE_UNAVAILABLE => "request timed out".to_owned(),
         StatusCode::METHOD_NOT_ALLOWED => "method not allowed for this route".to_owned(),
+        _ if !said.is_empty() => said.to_owned(),
         other => other.canonical_reason().unwrap_or("error").to_lowercase(),
     };
     let mut enveloped = ApiError::new(status, message).into_response();
@@ -97,7 +105,7 @@ async fn envelope_bare_errors(response: Response<Body>) -> Response<Body> {
         enveloped.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1));
     }
     // Keep what the lower layer said beyond the body (`Allow` on a 405, say).
-    for (name, value) in response.headers() {
+    for (name, value) in &parts.headers {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             enveloped.headers_mut().insert(name.clone(), value.clone());
         }
