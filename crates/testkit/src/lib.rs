@@ -12,6 +12,7 @@
 //! - [`browser`]: headless Chromium sessions per test, always closed, with a screenshot, the
 //!   page source and the console log saved when the test fails; [`cable`]: a connection the
 //!   test can cut.
+//! - [`schemathesis`]: the API fuzzer run against a served app, its findings read from its report.
 //! - [`timing`]: percentiles and table rows for the measurement commands.
 //!
 //! Everything here may depend on any workspace crate; nothing but tests (and benches) may
@@ -30,6 +31,7 @@ pub mod database;
 pub mod feed;
 pub mod fixtures;
 pub mod process;
+pub mod schemathesis;
 pub mod served;
 pub mod state;
 pub mod timing;

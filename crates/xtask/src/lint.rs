@@ -16,7 +16,8 @@ use anyhow::{Context, Result};
 use cargo_metadata::Message;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::{cargo, lint_tools, progress};
+use crate::python_tools::LINTERS;
+use crate::{cargo, progress};
 
 /// One check's verdict and what it printed.
 struct Verdict {
@@ -35,7 +36,7 @@ pub async fn run() -> Result<Report> {
     record(&mut suite, clippy().await?);
     let deny = cargo::async_command(["deny", "check", "licenses", "bans", "sources"]);
     record(&mut suite, captured("deny", "cargo deny check licenses bans sources", deny).await?);
-    record(&mut suite, captured("actionlint", "actionlint", lint_tools::command("actionlint").into()).await?);
+    record(&mut suite, captured("actionlint", "actionlint", LINTERS.command("actionlint").into()).await?);
     record(&mut suite, zizmor().await?);
     record(&mut suite, shellcheck().await?);
     suite.set_time(started.elapsed());
@@ -96,7 +97,7 @@ async fn clippy() -> Result<Verdict> {
 /// With a GitHub token (in CI) zizmor also asks GitHub whether each pinned commit is what its
 /// tag says; without one it runs its offline audits only.
 async fn zizmor() -> Result<Verdict> {
-    let mut command = lint_tools::command("zizmor");
+    let mut command = LINTERS.command("zizmor");
     // The auditor persona: every finding, also those zizmor's default hides as low-confidence.
     command.args(["--persona", "auditor", "--format", "plain", "--no-progress"]);
     if std::env::var_os("GH_TOKEN").is_none() {
@@ -108,7 +109,7 @@ async fn zizmor() -> Result<Verdict> {
 
 async fn shellcheck() -> Result<Verdict> {
     let scripts = shell_scripts(Path::new("."))?;
-    let mut command = lint_tools::command("shellcheck");
+    let mut command = LINTERS.command("shellcheck");
     command.args(&scripts);
     captured("shellcheck", &format!("shellcheck ({} scripts)", scripts.len()), command.into()).await
 }

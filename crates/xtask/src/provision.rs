@@ -14,7 +14,8 @@ use testbed::postgres::{DEFAULT_IMAGE, LOCAL_IMAGE};
 
 use crate::install::{Outcome, Privilege, apt_install};
 use crate::layer::Layer;
-use crate::{cargo, lint_tools, postgres_image, progress};
+use crate::python_tools::{CONTRACT, LINTERS};
+use crate::{cargo, postgres_image, progress};
 
 /// Something a layer needs that a machine may lack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,7 @@ pub enum Need {
     Nextest,
     RustComponents,
     LintTools,
+    ContractTools,
     CargoDeny,
     DockerEngine,
     PostgresImage,
@@ -42,6 +44,9 @@ impl Need {
         if layers.iter().any(|layer| layer.needs_postgres()) {
             needs.extend([Need::DockerEngine, Need::PostgresImage]);
         }
+        if layers.contains(&Layer::Integration) {
+            needs.push(Need::ContractTools);
+        }
         if layers.iter().any(|layer| layer.needs_browser()) {
             needs.push(Need::Browser);
         }
@@ -52,7 +57,8 @@ impl Need {
         match self {
             Need::Nextest => "cargo-nextest",
             Need::RustComponents => "rustfmt and clippy",
-            Need::LintTools => "actionlint, zizmor and shellcheck",
+            Need::LintTools => LINTERS.label,
+            Need::ContractTools => CONTRACT.label,
             Need::CargoDeny => "cargo-deny",
             Need::DockerEngine => "a running Docker engine",
             Need::PostgresImage => "a Postgres image",
@@ -64,7 +70,8 @@ impl Need {
         match self {
             Need::Nextest => cargo_succeeds(&["nextest", "--version"]),
             Need::RustComponents => cargo_succeeds(&["fmt", "--version"]) && cargo_succeeds(&["clippy", "--version"]),
-            Need::LintTools => lint_tools::installed(),
+            Need::LintTools => LINTERS.installed(),
+            Need::ContractTools => CONTRACT.installed(),
             Need::CargoDeny => cargo_succeeds(&["deny", "--version"]),
             Need::DockerEngine => testbed::docker::ensure_engine().is_ok(),
             Need::PostgresImage => testbed::postgres::resolve_image().is_ok(),
@@ -77,7 +84,8 @@ impl Need {
             Need::Nextest => cargo_install("cargo-nextest").await,
             Need::CargoDeny => cargo_install("cargo-deny").await,
             Need::RustComponents => Ok(Outcome::Manual("rustup component add rustfmt clippy".to_owned())),
-            Need::LintTools => lint_tools::install(privilege).await,
+            Need::LintTools => LINTERS.install(privilege).await,
+            Need::ContractTools => CONTRACT.install(privilege).await,
             Need::DockerEngine => Ok(Outcome::Manual(format!(
                 "install Docker Engine (https://docs.docker.com/engine/install/) and start it: {:#}",
                 testbed::docker::ensure_engine().err().unwrap_or_else(|| anyhow::anyhow!("it did not answer"))

@@ -15,10 +15,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// The binary under test. nextest says where it is at run time, which is also right when the
 /// tests run from an archive built on another machine (CI's build-once pipeline); `cargo test`
 /// only says it at compile time.
-fn binary() -> String {
+pub fn binary() -> String {
     std::env::var("NEXTEST_BIN_EXE_jobboard").unwrap_or_else(|_| env!("CARGO_BIN_EXE_jobboard").to_owned())
 }
-const SECRET: &str = "black-box-test-secret-of-32-bytes!";
+pub const SECRET: &str = "black-box-test-secret-of-32-bytes!";
 /// Too short to be accepted, and unlike any word an error message would use.
 const SHORT_SECRET: &str = "s3cr3t-t00-sh0rt";
 

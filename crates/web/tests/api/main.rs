@@ -5,8 +5,8 @@
 //! `validation`, `production`, `openapi`, `pages`, `snapshots`, `properties` (generated input on
 //! every schema: never a 5xx).
 //! Over Postgres: `limits` (every schema limit, through to the database), `live_feed` (the
-//! WebSocket on a real socket) and `black_box` (the real `jobboard` binary: configuration,
-//! signals, logs, full flows).
+//! WebSocket on a real socket), `black_box` (the real `jobboard` binary: configuration,
+//! signals, logs, full flows) and `schemathesis` (the binary, fuzzed from its API document).
 
 // Test code: a panic is how a test reports, and helpers outside `#[test]` fns are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -22,6 +22,7 @@ mod openapi;
 mod pages;
 mod production;
 mod properties;
+mod schemathesis;
 mod snapshots;
 mod users;
 mod validation;
