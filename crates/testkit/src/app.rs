@@ -149,6 +149,18 @@ impl TestApp {
         Self { transport, state: None, database: Some(database) }
     }
 
+    /// Another `binary` process over this app's database: a second instance, as a load
+    /// balancer would have behind it. It shares the database, not the process's memory.
+    pub async fn another_instance(&self, binary: &str, env: &[(&str, &str)]) -> Self {
+        let database = self.database.as_ref().expect("only an app over its own database has instances to add");
+        let process = match process::start(binary, database.url(), env).await {
+            Ok(process) => process,
+            Err(error) => panic!("cannot start another {binary}: {error:#}"),
+        };
+        let transport = Transport::Socket { http: served::http_client(), server: Server::Process(Box::new(process)) };
+        Self { transport, state: None, database: None }
+    }
+
     /// Sends any request and reads the whole answer.
     /// Sends any request and reads the whole answer, which must keep the API document's
     /// promise for that request ([`contract::check`]).

@@ -6,7 +6,8 @@
 //! every schema: never a 5xx).
 //! Over Postgres: `limits` (every schema limit, through to the database), `live_feed` (the
 //! WebSocket on a real socket), `black_box` (the real `jobboard` binary: configuration,
-//! signals, logs, full flows) and `schemathesis` (the binary, fuzzed from its API document).
+//! signals, logs, full flows), `instances` (two binaries on one database) and `schemathesis`
+//! (the binary, fuzzed from its API document).
 
 // Test code: a panic is how a test reports, and helpers outside `#[test]` fns are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -15,6 +16,7 @@ mod auth;
 mod authorization;
 mod black_box;
 mod companies;
+mod instances;
 mod jobs;
 mod limits;
 mod live_feed;
