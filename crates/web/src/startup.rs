@@ -28,9 +28,10 @@ use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 use tower::Service;
 use usecases::Ports;
+use usecases::events::EventPublisher;
 
 use crate::config::{Config, ConnectionLimits};
-use crate::feed::LocalFeed;
+use crate::feed::{self, LocalFeed, SharedFeed};
 use crate::passwords::{Argon2Hasher, BreachAdapter};
 use crate::schemas::Schemas;
 use crate::state::{AlwaysReady, AppState, HttpSettings, LiveSockets, Readiness};
@@ -52,6 +53,9 @@ pub struct Adapters {
     pub passwords: Arc<dyn PasswordHasher>,
     pub breaches: Arc<dyn BreachedPasswords>,
     pub readiness: Arc<dyn Readiness>,
+    /// The database the live feed travels through, so that every instance on it hears every
+    /// event; `None` keeps the feed within this process.
+    pub feed_through: Option<Arc<PgStore>>,
 }
 
 /// The one place an [`AppState`] is put together: the adapters behind the use cases' ports,
@@ -63,6 +67,10 @@ pub fn assemble(
     http: HttpSettings,
 ) -> anyhow::Result<AppState> {
     let feed = Arc::new(LocalFeed::new(64));
+    let events: Arc<dyn EventPublisher> = match adapters.feed_through {
+        Some(store) => Arc::new(SharedFeed::new(store)),
+        None => feed.clone(),
+    };
     let ports = Ports {
         users: adapters.users,
         companies: adapters.companies,
@@ -72,7 +80,7 @@ pub fn assemble(
         sessions: adapters.sessions,
         tokens: Arc::new(tokens),
         throttle: Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock)),
-        events: feed.clone(),
+        events,
     };
     Ok(AppState {
         ports,
@@ -107,7 +115,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
                 sessions: store.clone(),
                 passwords,
                 breaches,
-                readiness: store,
+                readiness: store.clone(),
+                feed_through: Some(store),
             }
         }
         None => {
@@ -121,6 +130,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
                 passwords,
                 breaches,
                 readiness: Arc::new(AlwaysReady),
+                feed_through: None,
             }
         }
     };
@@ -132,7 +142,13 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
         trusted_proxies: config.trusted_proxies.clone(),
         ..HttpSettings::for_origin(&config.public_origin())
     };
+    let feed_through = adapters.feed_through.clone();
     let state = assemble(adapters, tokens, clock, http)?;
+    if let Some(store) = feed_through {
+        feed::relay_from_database(&store, state.ports.jobs.clone(), state.feed.clone())
+            .await
+            .context("listening for the live feed on DATABASE_URL")?;
+    }
     let demo_accounts = match config.database_url {
         Some(_) => Vec::new(),
         None => vec![
