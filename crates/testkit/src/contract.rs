@@ -1,8 +1,8 @@
 //! The API document as a contract every test enforces: each answer to a documented operation
 //! must carry a status that operation lists, the headers it promises, and a body its schema
-//! accepts. [`crate::TestApp`]
-//! checks every answer it returns, so each API test is also a test of `/openapi.json`, and a
-//! handler that drifts from the document fails the test that reached it, naming both.
+//! accepts. [`crate::TestApp`] checks every answer it returns, so each API test is also a test
+//! of `/openapi.json`, and a handler that drifts from the document fails the test that reached
+//! it, naming both.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
