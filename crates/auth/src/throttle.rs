@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use async_trait::async_trait;
 
 use crate::clock::{Clock, UnixTime};
+use crate::sessions::StoreFailure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
@@ -55,8 +56,20 @@ impl Default for ThrottlePolicy {
 }
 
 /// Seconds to wait before the next attempt can be accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RetryAfter(pub i64);
+
+/// Why an attempt was not reserved.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// A limit is reached: try again after this long.
+    #[error("too many failed logins; retry in {} s", .0.0)]
+    TooMany(RetryAfter),
+    /// The throttle's state could not be read or written, so nothing can be checked: the attempt
+    /// is refused rather than let through uncounted.
+    #[error(transparent)]
+    Unavailable(StoreFailure),
+}
 
 /// An attempt counted before its check; give it to [`LoginThrottle::settle`] with the outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +78,32 @@ pub struct Reservation {
     client: String,
     at: UnixTime,
     counted_for_username: bool,
+}
+
+impl Reservation {
+    /// The failure an adapter counted at `at` for `username` from `client`; `counted_for_username`
+    /// says whether it went into the account's count from unknown clients.
+    pub fn new(username: &str, client: &str, at: UnixTime, counted_for_username: bool) -> Self {
+        Self { username: username.to_owned(), client: client.to_owned(), at, counted_for_username }
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub fn client(&self) -> &str {
+        &self.client
+    }
+
+    /// When the failure was counted: the entry a settlement takes back out of each counter.
+    pub fn at(&self) -> UnixTime {
+        self.at
+    }
+
+    /// The counters this reservation was counted in, with their limits.
+    pub fn counters(&self, policy: &ThrottlePolicy) -> Vec<(Counter, usize)> {
+        policy.counters(&self.username, &self.client, self.counted_for_username)
+    }
 }
 
 /// What the password check found.
@@ -81,17 +120,60 @@ pub enum Outcome {
 pub trait LoginThrottle: Send + Sync {
     /// Counts an attempt for `username` from `client` as a failure before its password is
     /// checked, or refuses it with how long to wait.
-    async fn reserve(&self, username: &str, client: &str) -> Result<Reservation, RetryAfter>;
+    async fn reserve(&self, username: &str, client: &str) -> Result<Reservation, Refusal>;
 
-    /// Settles a reservation once the check is done.
+    /// Settles a reservation once the check is done. If it cannot be recorded, the attempt stays
+    /// counted as a failure: the throttle errs towards refusing, never towards letting through.
     async fn settle(&self, reservation: Reservation, outcome: Outcome);
 }
 
+/// One of the three counts of failures an attempt is checked against.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Counter {
+pub enum Counter {
     UsernameAndClient(String, String),
     Client(String),
     UsernameFromUnknownClients(String),
+}
+
+impl ThrottlePolicy {
+    /// The counters an attempt for `username` from `client` is checked against and counted in,
+    /// with their limits; `from_unknown_client` when the account has never logged in from it.
+    pub fn counters(&self, username: &str, client: &str, from_unknown_client: bool) -> Vec<(Counter, usize)> {
+        let mut counters = vec![
+            (
+                Counter::UsernameAndClient(username.to_owned(), client.to_owned()),
+                self.max_failures_per_username_and_client,
+            ),
+            (Counter::Client(client.to_owned()), self.max_failures_per_client),
+        ];
+        if from_unknown_client {
+            counters.push((
+                Counter::UsernameFromUnknownClients(username.to_owned()),
+                self.max_failures_per_username_from_unknown_clients,
+            ));
+        }
+        counters
+    }
+
+    /// Whether a failure at `time` has left the window by `now`.
+    pub fn has_aged_out(&self, time: UnixTime, now: UnixTime) -> bool {
+        now - time >= self.window_seconds
+    }
+
+    /// How long an attempt must wait, given one counter's failures still in the window (oldest
+    /// first) and its limit: with `limit` of them, until the oldest leaves the window.
+    pub fn wait_for(&self, failures_in_window: &[UnixTime], limit: usize, now: UnixTime) -> Option<RetryAfter> {
+        (failures_in_window.len() >= limit).then(|| {
+            let oldest = failures_in_window.first().copied().unwrap_or(now);
+            RetryAfter((oldest + self.window_seconds - now).max(1))
+        })
+    }
+
+    /// How long an attempt needing a new counter waits when all counters are in use: until the
+    /// oldest failure still kept (`None`: a whole window) ages out.
+    pub fn wait_for_a_free_counter(&self, oldest_failure: Option<UnixTime>, now: UnixTime) -> RetryAfter {
+        RetryAfter(oldest_failure.map_or(self.window_seconds, |oldest| oldest + self.window_seconds - now).max(1))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -120,28 +202,10 @@ impl MemoryThrottle {
         self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn counters(&self, username: &str, client: &str, counted_for_username: bool) -> Vec<(Counter, usize)> {
-        let mut counters = vec![
-            (
-                Counter::UsernameAndClient(username.to_owned(), client.to_owned()),
-                self.policy.max_failures_per_username_and_client,
-            ),
-            (Counter::Client(client.to_owned()), self.policy.max_failures_per_client),
-        ];
-        if counted_for_username {
-            counters.push((
-                Counter::UsernameFromUnknownClients(username.to_owned()),
-                self.policy.max_failures_per_username_from_unknown_clients,
-            ));
-        }
-        counters
-    }
-
     /// Drops failures that left the window, and counters left empty.
     fn forget_old(&self, ledger: &mut Ledger, now: UnixTime) {
-        let window = self.policy.window_seconds;
         ledger.failures.retain(|_, times| {
-            while times.front().is_some_and(|time| now - time >= window) {
+            while times.front().is_some_and(|time| self.policy.has_aged_out(*time, now)) {
                 times.pop_front();
             }
             !times.is_empty()
@@ -151,44 +215,34 @@ impl MemoryThrottle {
 
 #[async_trait]
 impl LoginThrottle for MemoryThrottle {
-    async fn reserve(&self, username: &str, client: &str) -> Result<Reservation, RetryAfter> {
+    async fn reserve(&self, username: &str, client: &str) -> Result<Reservation, Refusal> {
         let now = self.clock.now();
-        let window = self.policy.window_seconds;
         let mut ledger = self.ledger();
         let known = ledger.known_clients.get(username).is_some_and(|clients| clients.iter().any(|c| c == client));
-        let counters = self.counters(username, client, !known);
+        let counters = self.policy.counters(username, client, !known);
         let new_counters = counters.iter().filter(|(counter, _)| !ledger.failures.contains_key(counter)).count();
         if ledger.failures.len() + new_counters > self.policy.max_counters {
             self.forget_old(&mut ledger, now);
             if ledger.failures.len() + new_counters > self.policy.max_counters {
                 let oldest = ledger.failures.values().filter_map(|times| times.front()).min().copied();
-                return Err(RetryAfter(oldest.map_or(window, |oldest| oldest + window - now).max(1)));
+                return Err(Refusal::TooMany(self.policy.wait_for_a_free_counter(oldest, now)));
             }
         }
         let mut wait = None;
         for (counter, limit) in &counters {
             let Some(times) = ledger.failures.get_mut(counter) else { continue };
-            while times.front().is_some_and(|time| now - time >= window) {
+            while times.front().is_some_and(|time| self.policy.has_aged_out(*time, now)) {
                 times.pop_front();
             }
-            // With `limit` failures in the window, wait until the oldest of them leaves it.
-            if times.len() >= *limit {
-                let seconds = times.front().map_or(window, |oldest| oldest + window - now);
-                wait = wait.max(Some(seconds.max(1)));
-            }
+            wait = wait.max(self.policy.wait_for(times.make_contiguous(), *limit, now));
         }
-        if let Some(seconds) = wait {
-            return Err(RetryAfter(seconds));
+        if let Some(wait) = wait {
+            return Err(Refusal::TooMany(wait));
         }
         for (counter, _) in counters {
             ledger.failures.entry(counter).or_default().push_back(now);
         }
-        Ok(Reservation {
-            username: username.to_owned(),
-            client: client.to_owned(),
-            at: now,
-            counted_for_username: !known,
-        })
+        Ok(Reservation::new(username, client, now, !known))
     }
 
     async fn settle(&self, reservation: Reservation, outcome: Outcome) {
@@ -196,8 +250,7 @@ impl LoginThrottle for MemoryThrottle {
             return;
         }
         let mut ledger = self.ledger();
-        for (counter, _) in self.counters(&reservation.username, &reservation.client, reservation.counted_for_username)
-        {
+        for (counter, _) in reservation.counters(&self.policy) {
             if let Some(times) = ledger.failures.get_mut(&counter)
                 && let Some(index) = times.iter().rposition(|time| *time == reservation.at)
             {
@@ -239,6 +292,15 @@ mod tests {
 
     fn throttle() -> (MemoryThrottle, Arc<FixedClock>) {
         throttle_with(POLICY)
+    }
+
+    /// How long a refused attempt must wait; `None` if it was reserved.
+    fn wait(reserved: Result<Reservation, Refusal>) -> Option<RetryAfter> {
+        match reserved {
+            Ok(_) => None,
+            Err(Refusal::TooMany(wait)) => Some(wait),
+            Err(Refusal::Unavailable(failure)) => panic!("memory cannot be unavailable: {failure}"),
+        }
     }
 
     async fn fail(throttle: &MemoryThrottle, username: &str, client: &str) {
@@ -285,11 +347,11 @@ mod tests {
         for _ in 0..3 {
             fail(&throttle, "ada", "10.0.0.9").await;
         }
-        assert_eq!(throttle.reserve("ada", "10.0.0.9").await.err(), Some(RetryAfter(60)), "3 per account");
+        assert_eq!(wait(throttle.reserve("ada", "10.0.0.9").await), Some(RetryAfter(60)), "3 per account");
 
         fail(&throttle, "bob", "10.0.0.9").await;
         fail(&throttle, "cy", "10.0.0.9").await;
-        assert_eq!(throttle.reserve("dee", "10.0.0.9").await.err(), Some(RetryAfter(60)), "5 per address");
+        assert_eq!(wait(throttle.reserve("dee", "10.0.0.9").await), Some(RetryAfter(60)), "5 per address");
         assert!(throttle.reserve("dee", "10.0.0.10").await.is_ok(), "other addresses are not affected");
     }
 
@@ -301,9 +363,9 @@ mod tests {
             clock.advance(10);
         }
 
-        assert_eq!(throttle.reserve("ada", "10.0.0.1").await.err(), Some(RetryAfter(30)), "first at 1000, now 1030");
+        assert_eq!(wait(throttle.reserve("ada", "10.0.0.1").await), Some(RetryAfter(30)), "first at 1000, now 1030");
         clock.advance(29);
-        assert_eq!(throttle.reserve("ada", "10.0.0.1").await.err(), Some(RetryAfter(1)));
+        assert_eq!(wait(throttle.reserve("ada", "10.0.0.1").await), Some(RetryAfter(1)));
         clock.advance(1);
         assert!(throttle.reserve("ada", "10.0.0.1").await.is_ok());
     }
@@ -341,10 +403,10 @@ mod tests {
         for n in 0..10 {
             fail(&throttle, &format!("user{n}"), &format!("10.0.{n}.1")).await;
         }
-        let refused = throttle.reserve("user10", "10.0.10.1").await;
+        let refused = wait(throttle.reserve("user10", "10.0.10.1").await);
         clock.advance(60);
 
-        assert_eq!(refused.err(), Some(RetryAfter(60)), "30 counters in use: a 31st must wait");
+        assert_eq!(refused, Some(RetryAfter(60)), "30 counters in use: a 31st must wait");
         assert!(throttle.reserve("user10", "10.0.10.1").await.is_ok(), "the old ones aged out");
         assert!(throttle.ledger().failures.len() <= 30);
     }

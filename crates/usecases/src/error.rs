@@ -1,7 +1,7 @@
 //! Why a use case refused, in terms a caller can act on. `web` turns each into a status.
 
 use auth::sessions::{SessionError, StoreFailure};
-use auth::throttle::RetryAfter;
+use auth::throttle::{Refusal, RetryAfter};
 use auth::token::TokenError;
 use domain::DomainError;
 
@@ -24,6 +24,15 @@ pub enum UseCaseError {
     /// A token could not be signed: a fault of ours (a broken key), not the client's.
     #[error(transparent)]
     Signing(TokenError),
+}
+
+impl From<Refusal> for UseCaseError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::TooMany(wait) => Self::Throttled(wait),
+            Refusal::Unavailable(failure) => Self::SessionsUnavailable(failure),
+        }
+    }
 }
 
 impl From<SessionError> for UseCaseError {

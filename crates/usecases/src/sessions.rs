@@ -45,8 +45,7 @@ pub async fn log_in(ports: &Ports, attempt: LoginAttempt<'_>) -> Result<TokenPai
     if Username::parse(attempt.username).is_err() || Password::parse_for_login(attempt.password).is_err() {
         return Err(DomainError::BadCredentials.into());
     }
-    let reservation =
-        ports.throttle.reserve(attempt.username, attempt.client).await.map_err(UseCaseError::Throttled)?;
+    let reservation = ports.throttle.reserve(attempt.username, attempt.client).await?;
     let authenticated =
         accounts::authenticate(ports.users.as_ref(), ports.passwords.as_ref(), attempt.username, attempt.password)
             .await;
