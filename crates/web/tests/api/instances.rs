@@ -1,11 +1,14 @@
 //! Several `jobboard` processes on one Postgres, as behind a load balancer: what one instance
-//! does, the others see. The live feed travels through Postgres (LISTEN/NOTIFY), and sessions
-//! live in its tables.
+//! does, the others see. The live feed travels through Postgres (LISTEN/NOTIFY); sessions and
+//! the login throttle live in its tables.
 
 use std::time::Instant;
 
+use axum::http::{Method, StatusCode};
+use futures_util::future::join_all;
 use sqlx::PgPool;
 use testkit::TestApp;
+use testkit::client::Request;
 use testkit::fixtures::{a_company, a_job, a_user};
 
 use crate::black_box::{SECRET, binary};
@@ -46,6 +49,29 @@ async fn a_session_ended_on_one_instance_is_refused_by_the_other_at_the_next_req
     first.as_user(&user).log_out_everywhere().await;
 
     assert_eq!(second.as_user(&user).user("ada").await.status, 401);
+}
+
+#[tokio::test]
+async fn guesses_spread_over_two_instances_are_held_to_one_limit() {
+    // Behind the load balancer, so each guess names its own address.
+    let behind_a_proxy = [("JWT_SECRET", SECRET), ("TRUSTED_PROXIES", "127.0.0.0/8")];
+    let first = TestApp::binary(&binary(), &behind_a_proxy).await;
+    let second = first.another_instance(&binary(), &behind_a_proxy).await;
+    first.signed_up(&a_user()).await;
+    let wrong = a_user().with_password("not the password").credentials();
+
+    let guesses = (0..30).map(|n| {
+        let instance = if n % 2 == 0 { &first } else { &second };
+        let guess =
+            Request::new(Method::POST, "/auth/token").header("x-forwarded-for", &format!("10.0.0.{n}")).json(&wrong);
+        async move { instance.send(guess).await.status }
+    });
+    let answers = join_all(guesses).await;
+
+    let checked = answers.iter().filter(|status| **status == StatusCode::UNAUTHORIZED).count();
+    let throttled = answers.iter().filter(|status| **status == StatusCode::TOO_MANY_REQUESTS).count();
+    println!("of 30 concurrent guesses over two instances, {checked} were checked and {throttled} throttled");
+    assert_eq!((checked, throttled), (5, 25), "one limit for both instances: {answers:?}");
 }
 
 /// Backends of this test's database whose last statement was the feed's `LISTEN`.
