@@ -1,7 +1,8 @@
 //! The Postgres store (sqlx): [`PgStore`], the schema it migrates to, and what its adapters
 //! share. Each port's adapter lives in its own module: `users`, `companies`, `jobs`, and
-//! `sessions` (auth's [`SessionStore`](auth::sessions::SessionStore) port); [`notifications`]
-//! is the channel several instances on one database hear each other through.
+//! `sessions` (auth's [`SessionStore`](auth::sessions::SessionStore) port), [`throttle`] (auth's
+//! login throttle, shared by every instance); [`notifications`] is the channel several instances
+//! on one database hear each other through.
 //!
 //! - Every insert, update and delete returns its row with `RETURNING`: one round trip, and the
 //!   caller gets what the database holds (defaults, triggers and all).
@@ -22,6 +23,7 @@ mod companies;
 mod jobs;
 pub mod notifications;
 mod sessions;
+pub mod throttle;
 mod users;
 
 use domain::DomainError;

@@ -44,7 +44,7 @@ where
         passwords: Arc::new(Argon2Hasher::new(passwords).expect("the password hashing threads start")),
         breaches: Arc::new(BreachAdapter(Arc::new(NoBreachCheck))),
         readiness: Arc::new(AlwaysReady),
-        feed_through: None,
+        shared_through: None,
     };
     let tokens = TokenService::new(KeySet::hs256("test", &secret), TokenSettings::default(), clock.clone());
     web::startup::assemble(adapters, tokens, clock, HttpSettings::for_origin("http://127.0.0.1"))

@@ -10,7 +10,7 @@ use auth::breach::{BreachCheck, NoBreachCheck, PwnedPasswords};
 use auth::clock::{Clock, SystemClock};
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::{InMemorySessions, SessionStore};
-use auth::throttle::{MemoryThrottle, ThrottlePolicy};
+use auth::throttle::{LoginThrottle, MemoryThrottle, ThrottlePolicy};
 use auth::token::TokenService;
 use axum::extract::ConnectInfo;
 use domain::accounts::{self, Registration};
@@ -22,6 +22,7 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use store::memory::MemoryStore;
 use store::postgres::PgStore;
+use store::postgres::throttle::PgThrottle;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
@@ -53,9 +54,10 @@ pub struct Adapters {
     pub passwords: Arc<dyn PasswordHasher>,
     pub breaches: Arc<dyn BreachedPasswords>,
     pub readiness: Arc<dyn Readiness>,
-    /// The database the live feed travels through, so that every instance on it hears every
-    /// event; `None` keeps the feed within this process.
-    pub feed_through: Option<Arc<PgStore>>,
+    /// The database every instance on it shares the live feed and the login throttle through,
+    /// so that each hears every event and a guess counts on all; `None` keeps both within this
+    /// process.
+    pub shared_through: Option<Arc<PgStore>>,
 }
 
 /// The one place an [`AppState`] is put together: the adapters behind the use cases' ports,
@@ -67,9 +69,12 @@ pub fn assemble(
     http: HttpSettings,
 ) -> anyhow::Result<AppState> {
     let feed = Arc::new(LocalFeed::new(64));
-    let events: Arc<dyn EventPublisher> = match adapters.feed_through {
-        Some(store) => Arc::new(SharedFeed::new(store)),
-        None => feed.clone(),
+    let (events, throttle): (Arc<dyn EventPublisher>, Arc<dyn LoginThrottle>) = match adapters.shared_through {
+        Some(store) => (
+            Arc::new(SharedFeed::new(store.clone())),
+            Arc::new(PgThrottle::new(store.pool().clone(), ThrottlePolicy::default(), clock)),
+        ),
+        None => (feed.clone(), Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock))),
     };
     let ports = Ports {
         users: adapters.users,
@@ -79,7 +84,7 @@ pub fn assemble(
         breaches: adapters.breaches,
         sessions: adapters.sessions,
         tokens: Arc::new(tokens),
-        throttle: Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock)),
+        throttle,
         events,
     };
     Ok(AppState {
@@ -116,7 +121,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
                 passwords,
                 breaches,
                 readiness: store.clone(),
-                feed_through: Some(store),
+                shared_through: Some(store),
             }
         }
         None => {
@@ -130,7 +135,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
                 passwords,
                 breaches,
                 readiness: Arc::new(AlwaysReady),
-                feed_through: None,
+                shared_through: None,
             }
         }
     };
@@ -142,9 +147,9 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
         trusted_proxies: config.trusted_proxies.clone(),
         ..HttpSettings::for_origin(&config.public_origin())
     };
-    let feed_through = adapters.feed_through.clone();
+    let shared_through = adapters.shared_through.clone();
     let state = assemble(adapters, tokens, clock, http)?;
-    if let Some(store) = feed_through {
+    if let Some(store) = shared_through {
         feed::relay_from_database(&store, state.ports.jobs.clone(), state.feed.clone())
             .await
             .context("listening for the live feed on DATABASE_URL")?;
