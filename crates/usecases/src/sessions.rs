@@ -128,7 +128,10 @@ pub async fn log_out_everywhere(ports: &Ports, caller: &Caller) -> Result<(), Us
 
 #[cfg(test)]
 mod tests {
-    use auth::throttle::LoginThrottle;
+    use std::sync::Arc;
+
+    use auth::sessions::StoreFailure;
+    use auth::throttle::{LoginThrottle, Refusal};
     use domain::fixtures::{A_PASSWORD, a_registration, a_user, credentials_of};
 
     use super::*;
@@ -162,6 +165,30 @@ mod tests {
         let result = log_in(&ports.build(), attempt("ada", A_PASSWORD)).await;
 
         assert!(matches!(result, Err(UseCaseError::Throttled(wait)) if wait.0 > 0), "{result:?}");
+    }
+
+    /// A throttle whose state cannot be reached (its database is down).
+    struct UnreachableThrottle;
+
+    #[async_trait::async_trait]
+    impl LoginThrottle for UnreachableThrottle {
+        async fn reserve(&self, _: &str, _: &str) -> Result<auth::throttle::Reservation, Refusal> {
+            Err(Refusal::Unavailable(StoreFailure("connection refused".into())))
+        }
+
+        async fn settle(&self, _: auth::throttle::Reservation, _: Outcome) {}
+    }
+
+    #[tokio::test]
+    async fn a_login_the_throttle_cannot_count_is_refused_as_unavailable_before_any_hash() {
+        let mut ports = TestPorts::new();
+        ports.throttle = Arc::new(UnreachableThrottle);
+        ports.users.expect_find_credentials().never();
+        ports.passwords.expect_verify().never();
+
+        let result = log_in(&ports.build(), attempt("ada", A_PASSWORD)).await;
+
+        assert!(matches!(result, Err(UseCaseError::SessionsUnavailable(_))), "{result:?}");
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use auth::clock::FixedClock;
 use auth::keys::{HmacSecret, KeySet};
 use auth::sessions::{InMemorySessions, SessionStore};
-use auth::throttle::{MemoryThrottle, ThrottlePolicy};
+use auth::throttle::{LoginThrottle, MemoryThrottle, ThrottlePolicy};
 use auth::token::{TokenService, TokenSettings};
 use domain::fixtures::NeverBreached;
 use domain::ports::{MockCompanyRepository, MockJobRepository, MockPasswordHasher, MockUserRepository};
@@ -24,7 +24,7 @@ pub struct TestPorts {
     pub sessions: Arc<dyn SessionStore>,
     pub events: MockEventPublisher,
     pub clock: Arc<FixedClock>,
-    pub throttle: Arc<MemoryThrottle>,
+    pub throttle: Arc<dyn LoginThrottle>,
 }
 
 impl TestPorts {
