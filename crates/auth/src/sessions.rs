@@ -415,6 +415,22 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_access_token_is_checked_with_one_question_to_the_store() {
+        let clock = Arc::new(FixedClock::at(1_750_000_000));
+        let access = tokens(&clock).issue_access_in("ada", 2, "family").unwrap().token;
+        let mut store = MockSessionStore::new();
+        store
+            .expect_standing()
+            .withf(|subject, jti, family| subject == "ada" && !jti.is_empty() && *family == Some("family"))
+            .times(1)
+            .returning(|_, _, _| Ok(Standing { token_version: 2, access_revoked: false, family_revoked: false }));
+
+        let claims = authenticate(&tokens(&clock), &store, &access).await;
+
+        assert_eq!(claims.unwrap().sub, "ada");
+    }
+
+    #[tokio::test]
     async fn the_store_is_never_asked_anything_about_a_forged_refresh_token() {
         let clock = Arc::new(FixedClock::at(1_750_000_000));
         let forger = {

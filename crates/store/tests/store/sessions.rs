@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use auth::clock::FixedClock;
 use auth::keys::{HmacSecret, KeySet};
-use auth::sessions::{self, Consumption, RefreshRecord, SessionError, SessionStore};
+use auth::sessions::{self, Consumption, RefreshRecord, SessionError, SessionStore, Standing};
 use auth::token::{TokenService, TokenSettings};
 use sqlx::postgres::PgPoolOptions;
 use store::postgres::PgStore;
@@ -46,6 +46,7 @@ contract! {
     revoked_access_tokens_are_remembered,
     token_versions_start_at_zero_and_rise_by_one_per_subject,
     purging_forgets_only_what_has_expired,
+    an_access_tokens_standing_is_read_at_once,
 }
 
 fn record(jti: &str, family: &str, expires_at: i64) -> RefreshRecord {
@@ -225,4 +226,19 @@ async fn after_a_detected_reuse_no_token_of_the_family_works_even_one_minted_con
             "{clients} concurrent refreshes, {TRIALS} trials: (refresh, access) tokens still working after reuse"
         );
     }
+}
+
+async fn an_access_tokens_standing_is_read_at_once(store: &dyn SessionStore) {
+    store.bump_token_version("ada").await.unwrap();
+    store.revoke_access("revoked", NOW + 60).await.unwrap();
+    store.record_refresh(&record("r1", "ended", NOW + 60)).await.unwrap();
+    store.revoke_family("ended", NOW).await.unwrap();
+
+    let current = store.standing("ada", "current", Some("live")).await.unwrap();
+    let revoked = store.standing("ada", "revoked", None).await.unwrap();
+    let in_an_ended_family = store.standing("bob", "current", Some("ended")).await.unwrap();
+
+    assert_eq!(current, Standing { token_version: 1, access_revoked: false, family_revoked: false });
+    assert_eq!(revoked, Standing { token_version: 1, access_revoked: true, family_revoked: false });
+    assert_eq!(in_an_ended_family, Standing { token_version: 0, access_revoked: false, family_revoked: true });
 }
