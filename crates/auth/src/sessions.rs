@@ -65,15 +65,14 @@ pub trait SessionStore: Send + Sync {
     /// Remembers that the access token `jti` is revoked until `expires_at`.
     async fn revoke_access(&self, jti: &str, expires_at: UnixTime) -> Result<(), StoreFailure>;
 
-    async fn is_access_revoked(&self, jti: &str) -> Result<bool, StoreFailure>;
-
-    /// Whether `family` was revoked. A family is revoked once and for all: a refresh token
-    /// recorded into it afterwards, even by a refresh that raced the revocation, is born
-    /// revoked, and access tokens minted with it are refused.
-    async fn is_family_revoked(&self, family: &str) -> Result<bool, StoreFailure>;
-
     /// The subject's current token version (0 for a subject never bumped).
     async fn token_version(&self, subject: &str) -> Result<i64, StoreFailure>;
+
+    /// Everything an access token's validity depends on in the store, read at once: every
+    /// authenticated request asks this, so it is one round trip. A family is revoked once and
+    /// for all: a refresh token recorded into it afterwards, even by a refresh that raced the
+    /// revocation, is born revoked, and access tokens minted with it are refused.
+    async fn standing<'a>(&self, subject: &str, jti: &str, family: Option<&'a str>) -> Result<Standing, StoreFailure>;
 
     /// Increments the subject's token version: every token issued before is refused. Returns
     /// the new version.
@@ -82,6 +81,15 @@ pub trait SessionStore: Send + Sync {
     /// Forgets refresh tokens and revoked access tokens that have expired, and revoked families
     /// none of whose tokens could still be presented; returns how many tokens.
     async fn purge_expired(&self, now: UnixTime) -> Result<u64, StoreFailure>;
+}
+
+/// What the store knows of an access token: its subject's token version now, and whether the
+/// token or its family was revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub token_version: i64,
+    pub access_revoked: bool,
+    pub family_revoked: bool,
 }
 
 /// Why a session operation was refused.
@@ -162,12 +170,8 @@ pub async fn authenticate(
     access_token: &str,
 ) -> Result<Claims, SessionError> {
     let claims = tokens.verify_access(access_token)?;
-    if claims.ver != store.token_version(&claims.sub).await? || store.is_access_revoked(&claims.jti).await? {
-        return Err(SessionError::Revoked);
-    }
-    if let Some(family) = &claims.fam
-        && store.is_family_revoked(family).await?
-    {
+    let standing = store.standing(&claims.sub, &claims.jti, claims.fam.as_deref()).await?;
+    if claims.ver != standing.token_version || standing.access_revoked || standing.family_revoked {
         return Err(SessionError::Revoked);
     }
     Ok(claims)
@@ -283,16 +287,17 @@ impl SessionStore for InMemorySessions {
         Ok(())
     }
 
-    async fn is_family_revoked(&self, family: &str) -> Result<bool, StoreFailure> {
-        Ok(self.state().revoked_families.contains_key(family))
-    }
-
-    async fn is_access_revoked(&self, jti: &str) -> Result<bool, StoreFailure> {
-        Ok(self.state().revoked_access.contains_key(jti))
-    }
-
     async fn token_version(&self, subject: &str) -> Result<i64, StoreFailure> {
         Ok(self.state().versions.get(subject).copied().unwrap_or(0))
+    }
+
+    async fn standing<'a>(&self, subject: &str, jti: &str, family: Option<&'a str>) -> Result<Standing, StoreFailure> {
+        let state = self.state();
+        Ok(Standing {
+            token_version: state.versions.get(subject).copied().unwrap_or(0),
+            access_revoked: state.revoked_access.contains_key(jti),
+            family_revoked: family.is_some_and(|family| state.revoked_families.contains_key(family)),
+        })
     }
 
     async fn bump_token_version(&self, subject: &str) -> Result<i64, StoreFailure> {

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use auth::clock::UnixTime;
-use auth::sessions::{Consumption, RefreshRecord, SessionStore, StoreFailure};
+use auth::sessions::{Consumption, RefreshRecord, SessionStore, Standing, StoreFailure};
 
 use super::PgStore;
 
@@ -123,24 +123,6 @@ impl SessionStore for PgStore {
         Ok(())
     }
 
-    async fn is_family_revoked(&self, family: &str) -> Result<bool, StoreFailure> {
-        sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM refresh_families WHERE family = $1 AND revoked_at IS NOT NULL)",
-        )
-        .bind(family)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(store_failure)
-    }
-
-    async fn is_access_revoked(&self, jti: &str) -> Result<bool, StoreFailure> {
-        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = $1)")
-            .bind(jti)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(store_failure)
-    }
-
     async fn token_version(&self, subject: &str) -> Result<i64, StoreFailure> {
         let version = sqlx::query_scalar::<_, i64>("SELECT version FROM token_versions WHERE subject = $1")
             .bind(subject)
@@ -148,6 +130,21 @@ impl SessionStore for PgStore {
             .await
             .map_err(store_failure)?;
         Ok(version.unwrap_or(0))
+    }
+
+    async fn standing<'a>(&self, subject: &str, jti: &str, family: Option<&'a str>) -> Result<Standing, StoreFailure> {
+        let (token_version, access_revoked, family_revoked) = sqlx::query_as::<_, (i64, bool, bool)>(
+            "SELECT COALESCE((SELECT version FROM token_versions WHERE subject = $1), 0),
+                    EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = $2),
+                    EXISTS (SELECT 1 FROM refresh_families WHERE family = $3 AND revoked_at IS NOT NULL)",
+        )
+        .bind(subject)
+        .bind(jti)
+        .bind(family)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_failure)?;
+        Ok(Standing { token_version, access_revoked, family_revoked })
     }
 
     async fn bump_token_version(&self, subject: &str) -> Result<i64, StoreFailure> {
