@@ -10,6 +10,7 @@ mod tdd_loop;
 use anyhow::{Result, bail};
 
 use crate::cargo;
+use crate::provision::{self, Need};
 
 /// A measurement: its name here, where it lives, and what it measures.
 struct Bench {
@@ -19,7 +20,7 @@ struct Bench {
     measures: &'static str,
 }
 
-const BENCHES: [Bench; 7] = [
+const BENCHES: [Bench; 8] = [
     Bench {
         name: "tdd-loop",
         package: None,
@@ -39,6 +40,11 @@ const BENCHES: [Bench; 7] = [
         name: "login-load",
         package: Some("web"),
         measures: "100, 200, 500 clients failing logins for 10 s: answers, their times, the server's peak RSS",
+    },
+    Bench {
+        name: "http",
+        package: Some("web"),
+        measures: "GET /jobs, GET /users/{username}, POST /auth/token under wrk, beside pgbench and the argon2 bound",
     },
     Bench { name: "db-setup", package: Some("testkit"), measures: "container start-up and per-test database creation" },
     Bench {
@@ -63,6 +69,9 @@ pub async fn run(name: &str) -> Result<()> {
         bail!("unknown benchmark `{name}`; the benchmarks are:\n{}", list());
     };
     let Some(package) = bench.package else { return tdd_loop::run().await };
+    if bench.name == "http" {
+        provision::ensure_needs(&[Need::DockerEngine, Need::PostgresImage, Need::LoadTools]).await?;
+    }
     // The optimised `bench` profile: what is measured is what production runs.
     let status = cargo::async_command(["bench", "--locked", "-p", package, "--bench", bench.name]).status().await?;
     if !status.success() {

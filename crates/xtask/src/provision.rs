@@ -28,7 +28,12 @@ pub enum Need {
     DockerEngine,
     PostgresImage,
     Browser,
+    /// wrk and pgbench, for `cargo xtask bench http`.
+    LoadTools,
 }
+
+/// What `cargo xtask bench http` runs: a load generator and Postgres's own.
+const LOAD_TOOLS: [&str; 2] = ["wrk", "postgresql-client"];
 
 impl Need {
     /// Everything `layers` need, in the order they are provided.
@@ -63,6 +68,7 @@ impl Need {
             Need::DockerEngine => "a running Docker engine",
             Need::PostgresImage => "a Postgres image",
             Need::Browser => "Chromium and chromedriver",
+            Need::LoadTools => "wrk and pgbench",
         }
     }
 
@@ -76,6 +82,9 @@ impl Need {
             Need::DockerEngine => testbed::docker::ensure_engine().is_ok(),
             Need::PostgresImage => testbed::postgres::resolve_image().is_ok(),
             Need::Browser => testbed::browser::is_installed(),
+            Need::LoadTools => {
+                ["wrk", "pgbench"].iter().all(|tool| Command::new(tool).arg("--version").output().is_ok())
+            }
         }
     }
 
@@ -92,6 +101,7 @@ impl Need {
             ))),
             Need::PostgresImage => postgres_image(privilege).await,
             Need::Browser => apt_install(&testbed::browser::PACKAGES, privilege).await,
+            Need::LoadTools => apt_install(&LOAD_TOOLS, privilege).await,
         }
     }
 }
@@ -99,9 +109,14 @@ impl Need {
 /// Meets every need of `layers` that this process may meet. Fails, naming each missing piece
 /// with the commands that provide it, when some remain.
 pub async fn ensure(layers: &[Layer]) -> Result<()> {
+    ensure_needs(&Need::of(layers)).await
+}
+
+/// Meets each of `needs` that this process may meet, as [`ensure`] does for layers.
+pub async fn ensure_needs(needs: &[Need]) -> Result<()> {
     let privilege = Privilege::detect();
     let mut manual = Vec::new();
-    for need in Need::of(layers) {
+    for &need in needs {
         if need.is_met() {
             continue;
         }
