@@ -9,6 +9,11 @@ use tracing_subscriber::EnvFilter;
 use web::config::{Config, LogFormat};
 use web::startup;
 
+/// A request allocates and frees many small buffers on whichever worker thread runs it; glibc's
+/// malloc spent about a tenth of the server's CPU on them under load (`perf`, docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: jobboard                      serve (configuration from the environment, see .env.example)
        jobboard create-admin USERNAME [--email EMAIL]
                                      create an admin; the password is read from JOBBOARD_ADMIN_PASSWORD or stdin";
