@@ -33,6 +33,7 @@ impl PgThrottle {
         Self { pool, policy, clock }
     }
 
+    /// The throttle's answer, or the database's error when it could not give one.
     async fn try_reserve(&self, username: &str, client: &str) -> Result<Result<Reservation, Refusal>, sqlx::Error> {
         let now = self.clock.now();
         let mut transaction = self.pool.begin().await?;
