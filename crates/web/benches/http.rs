@@ -99,8 +99,10 @@ async fn main() -> Result<()> {
         for connections in [8, 64] {
             let load = Load { url: format!("{base}{path}"), token: Some(&token), logins: 0, connections };
             let served = cpu.during(|| wrk(&scripts, &load))?;
-            let prepared = cpu.during(|| pgbench(&scripts, database.url(), select, connections, "prepared"))?;
-            let simple = cpu.during(|| pgbench(&scripts, database.url(), select, connections, "simple"))?;
+            let prepared =
+                cpu.during(|| pgbench(&scripts, database.url(), select, connections, "prepared"))?.without_server();
+            let simple =
+                cpu.during(|| pgbench(&scripts, database.url(), select, connections, "simple"))?.without_server();
             table.route(route, connections, &served, &prepared, &simple);
         }
     }
@@ -236,10 +238,8 @@ fn pgbench(scripts: &Path, url: &str, select: &str, connections: usize, protocol
         Ok(line[prefix.len()..].split_whitespace().next().context("no value")?.parse()?)
     };
     let transactions = field("number of transactions actually processed: ")?;
-    let failed = stdout
-        .lines()
-        .find(|line| line.starts_with("number of failed transactions: "))
-        .map_or(Ok(0.0), |_| field("number of failed transactions: "))?;
+    // Only pgbench 15 and later count failed transactions.
+    let failed = field("number of failed transactions: ").unwrap_or(0.0);
     Ok(Served {
         per_second: field("tps = ")?,
         p50: None,
@@ -274,37 +274,48 @@ struct Cpu {
 /// CPU seconds spent during a run, with what the run served.
 struct Measured {
     served: Served,
-    server_seconds: f64,
+    /// `None` for a run the server took no part in.
+    server_seconds: Option<f64>,
     postgres_seconds: f64,
+}
+
+impl Measured {
+    fn without_server(self) -> Self {
+        Self { server_seconds: None, ..self }
+    }
 }
 
 impl Cpu {
     fn during(&self, run: impl FnOnce() -> Result<Served>) -> Result<Measured> {
-        let (server, postgres) = (cpu_seconds(self.server, false)?, cpu_seconds(self.postgres, true)?);
+        let (server, postgres) = (cpu_seconds(self.server)?, tree_cpu_seconds(self.postgres)?);
         let served = run()?;
         Ok(Measured {
             served,
-            server_seconds: cpu_seconds(self.server, false)? - server,
-            postgres_seconds: cpu_seconds(self.postgres, true)? - postgres,
+            server_seconds: Some(cpu_seconds(self.server)? - server),
+            postgres_seconds: tree_cpu_seconds(self.postgres)? - postgres,
         })
     }
 }
 
-/// User and system CPU seconds of `pid`, with, for a Postgres postmaster, its live backends and
-/// every backend that has exited (the kernel adds those to the parent's `cutime`/`cstime`).
-fn cpu_seconds(pid: u32, with_children: bool) -> Result<f64> {
-    // /proc counts in USER_HZ, which Linux fixes at 100 for user space.
-    const TICKS_PER_SECOND: f64 = 100.0;
-    let (mut ticks, _) = ticks_of(pid)?;
-    if with_children {
-        for entry in std::fs::read_dir("/proc")? {
-            let Ok(child) = entry?.file_name().to_string_lossy().parse::<u32>() else { continue };
-            // A backend that exits between the listing and the read is counted by its parent.
-            if let Ok((child_ticks, child_parent)) = ticks_of(child)
-                && child_parent == pid
-            {
-                ticks += child_ticks;
-            }
+/// /proc counts in USER_HZ, which Linux fixes at 100 for user space.
+const TICKS_PER_SECOND: f64 = 100.0;
+
+/// User and system CPU seconds of `pid`, its threads included.
+fn cpu_seconds(pid: u32) -> Result<f64> {
+    Ok(ticks_of(pid)?.0 / TICKS_PER_SECOND)
+}
+
+/// [`cpu_seconds`] of a Postgres postmaster with its live backends and every backend that has
+/// exited (the kernel adds those to the parent's `cutime`/`cstime`).
+fn tree_cpu_seconds(postmaster: u32) -> Result<f64> {
+    let (mut ticks, _) = ticks_of(postmaster)?;
+    for entry in std::fs::read_dir("/proc")? {
+        let Ok(child) = entry?.file_name().to_string_lossy().parse::<u32>() else { continue };
+        // A backend that exits between the listing and the read is counted by its parent.
+        if let Ok((child_ticks, parent)) = ticks_of(child)
+            && parent == postmaster
+        {
+            ticks += child_ticks;
         }
     }
     Ok(ticks / TICKS_PER_SECOND)
@@ -322,6 +333,7 @@ fn ticks_of(pid: u32) -> Result<(f64, u32)> {
 /// The postmaster's pid on this machine.
 fn docker_pid(container: &str) -> Result<u32> {
     let output = Command::new("docker").args(["inspect", "-f", "{{.State.Pid}}", container]).output()?;
+    ensure!(output.status.success(), "docker inspect {container}: {}", String::from_utf8_lossy(&output.stderr));
     Ok(String::from_utf8(output.stdout)?.trim().parse()?)
 }
 
@@ -369,7 +381,7 @@ impl Table {
             latency(served.p50),
             latency(served.p99),
             served.errors,
-            if load.starts_with("pgbench") { "–".to_owned() } else { per_request(measured.server_seconds) },
+            measured.server_seconds.map_or("–".to_owned(), per_request),
             per_request(measured.postgres_seconds),
         ));
     }
