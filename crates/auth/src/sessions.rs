@@ -92,6 +92,14 @@ pub struct Standing {
     pub family_revoked: bool,
 }
 
+impl Standing {
+    /// Whether a token with `claims` still holds: minted at its subject's current token version
+    /// (no log-out-everywhere since), and neither it nor its family revoked.
+    pub fn admits(&self, claims: &Claims) -> bool {
+        claims.ver == self.token_version && !self.access_revoked && !self.family_revoked
+    }
+}
+
 /// Why a session operation was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -171,10 +179,7 @@ pub async fn authenticate(
 ) -> Result<Claims, SessionError> {
     let claims = tokens.verify_access(access_token)?;
     let standing = store.standing(&claims.sub, &claims.jti, claims.fam.as_deref()).await?;
-    if claims.ver != standing.token_version || standing.access_revoked || standing.family_revoked {
-        return Err(SessionError::Revoked);
-    }
-    Ok(claims)
+    if standing.admits(&claims) { Ok(claims) } else { Err(SessionError::Revoked) }
 }
 
 /// Ends one session: the presented access token and the given refresh token's family.
