@@ -12,6 +12,7 @@
 //! test in `crates/tidy` fails if it does.
 
 pub mod accounts;
+pub mod callers;
 pub mod error;
 pub mod events;
 pub mod jobs;

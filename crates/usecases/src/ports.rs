@@ -9,6 +9,7 @@ use auth::token::TokenService;
 use domain::accounts::Accounts;
 use domain::ports::{BreachedPasswords, CompanyRepository, JobRepository, PasswordHasher, UserRepository};
 
+use crate::callers::CallerDirectory;
 use crate::events::EventPublisher;
 
 #[derive(Clone)]
@@ -19,6 +20,8 @@ pub struct Ports {
     pub passwords: Arc<dyn PasswordHasher>,
     pub breaches: Arc<dyn BreachedPasswords>,
     pub sessions: Arc<dyn SessionStore>,
+    /// The sessions' and the users' answer about a token's caller, read together.
+    pub callers: Arc<dyn CallerDirectory>,
     pub tokens: Arc<TokenService>,
     pub throttle: Arc<dyn LoginThrottle>,
     pub events: Arc<dyn EventPublisher>,

@@ -130,11 +130,12 @@ pub async fn log_out_everywhere(ports: &Ports, caller: &Caller) -> Result<(), Us
 mod tests {
     use std::sync::Arc;
 
-    use auth::sessions::StoreFailure;
+    use auth::sessions::{Standing, StoreFailure};
     use auth::throttle::{LoginThrottle, Refusal};
     use domain::fixtures::{A_PASSWORD, a_registration, a_user, credentials_of};
 
     use super::*;
+    use crate::callers::{CallerRecord, MockCallerDirectory};
     use crate::testing::TestPorts;
 
     const A_HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
@@ -246,6 +247,43 @@ mod tests {
 
         assert_eq!(caller.user.username.as_str(), "ada");
         assert!(!caller.is_admin());
+    }
+
+    /// A directory that must be asked exactly once and answers with `standing` for ada.
+    fn a_directory_answering(revoked: bool) -> Arc<MockCallerDirectory> {
+        let mut directory = MockCallerDirectory::new();
+        directory.expect_look_up().times(1).returning(move |claims, holder| {
+            let standing = Standing { token_version: claims.ver, access_revoked: revoked, family_revoked: false };
+            Ok(CallerRecord { standing, account: Some(a_user(holder.as_str())) })
+        });
+        Arc::new(directory)
+    }
+
+    #[tokio::test]
+    async fn a_caller_is_identified_with_one_question_to_the_caller_directory() {
+        let mut ports = ada_exists(true);
+        ports.users.checkpoint();
+        ports.users.expect_find_credentials().returning(|_| Ok(Some(credentials_of("ada", A_HASH))));
+        ports.users.expect_find().never();
+        ports.callers = Some(a_directory_answering(false));
+        let ports = ports.build();
+        let pair = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+
+        let caller = identify(&ports, &pair.access.token).await.unwrap();
+
+        assert_eq!(caller.user.username.as_str(), "ada");
+    }
+
+    #[tokio::test]
+    async fn a_token_the_directory_finds_revoked_identifies_no_one_though_its_account_exists() {
+        let mut ports = ada_exists(true);
+        ports.callers = Some(a_directory_answering(true));
+        let ports = ports.build();
+        let pair = log_in(&ports, attempt("ada", A_PASSWORD)).await.unwrap();
+
+        let result = identify(&ports, &pair.access.token).await;
+
+        assert!(matches!(result, Err(UseCaseError::Unauthenticated("token revoked"))), "{result:?}");
     }
 
     #[tokio::test]

@@ -10,8 +10,9 @@ use auth::sessions::{InMemorySessions, SessionStore};
 use auth::throttle::{LoginThrottle, MemoryThrottle, ThrottlePolicy};
 use auth::token::{TokenService, TokenSettings};
 use domain::fixtures::NeverBreached;
-use domain::ports::{MockCompanyRepository, MockJobRepository, MockPasswordHasher, MockUserRepository};
+use domain::ports::{MockCompanyRepository, MockJobRepository, MockPasswordHasher, MockUserRepository, UserRepository};
 
+use crate::callers::{AskedInTurn, CallerDirectory};
 use crate::events::MockEventPublisher;
 use crate::ports::Ports;
 
@@ -25,6 +26,8 @@ pub struct TestPorts {
     pub events: MockEventPublisher,
     pub clock: Arc<FixedClock>,
     pub throttle: Arc<dyn LoginThrottle>,
+    /// `None` asks the sessions and the users above in turn.
+    pub callers: Option<Arc<dyn CallerDirectory>>,
 }
 
 impl TestPorts {
@@ -38,18 +41,22 @@ impl TestPorts {
             events: MockEventPublisher::new(),
             throttle: Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock.clone())),
             clock,
+            callers: None,
         }
     }
 
     pub fn build(self) -> Ports {
         let secret = HmacSecret::new(b"usecases-test-secret-of-32-bytes".to_vec()).unwrap();
+        let users: Arc<dyn UserRepository> = Arc::new(self.users);
+        let callers = self.callers.unwrap_or_else(|| Arc::new(AskedInTurn::new(self.sessions.clone(), users.clone())));
         Ports {
-            users: Arc::new(self.users),
+            users,
             companies: Arc::new(MockCompanyRepository::new()),
             jobs: Arc::new(self.jobs),
             passwords: Arc::new(self.passwords),
             breaches: Arc::new(NeverBreached),
             sessions: self.sessions,
+            callers,
             tokens: Arc::new(TokenService::new(KeySet::hs256("test", &secret), TokenSettings::default(), self.clock)),
             throttle: self.throttle,
             events: Arc::new(self.events),

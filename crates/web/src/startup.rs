@@ -29,6 +29,7 @@ use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 use tower::Service;
 use usecases::Ports;
+use usecases::callers::AskedInTurn;
 use usecases::events::EventPublisher;
 
 use crate::config::{Config, ConnectionLimits};
@@ -76,6 +77,7 @@ pub fn assemble(
         ),
         None => (feed.clone(), Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock))),
     };
+    let callers = Arc::new(AskedInTurn::new(adapters.sessions.clone(), adapters.users.clone()));
     let ports = Ports {
         users: adapters.users,
         companies: adapters.companies,
@@ -83,6 +85,7 @@ pub fn assemble(
         passwords: adapters.passwords,
         breaches: adapters.breaches,
         sessions: adapters.sessions,
+        callers,
         tokens: Arc::new(tokens),
         throttle,
         events,
