@@ -77,10 +77,15 @@ pub async fn refresh(ports: &Ports, refresh_token: &str) -> Result<TokenPair, Us
 
 /// The caller behind an access token, wherever it came from (a header, a cookie): authentic,
 /// current, not revoked, and of an account that still exists.
+/// One question to the store answers both, since every authenticated request asks it.
 pub async fn identify(ports: &Ports, access_token: &str) -> Result<Caller, UseCaseError> {
-    let claims = sessions::authenticate(&ports.tokens, ports.sessions.as_ref(), access_token).await?;
-    let username = Username::parse(&claims.sub).map_err(|_| UseCaseError::Unauthenticated("invalid token"))?;
-    match ports.users.find(&username).await? {
+    let claims = ports.tokens.verify_access(access_token).map_err(SessionError::from)?;
+    let holder = Username::parse(&claims.sub).map_err(|_| UseCaseError::Unauthenticated("invalid token"))?;
+    let record = ports.callers.look_up(&claims, &holder).await?;
+    if !record.standing.admits(&claims) {
+        return Err(SessionError::Revoked.into());
+    }
+    match record.account {
         Some(user) => Ok(Caller { claims, user }),
         None => Err(UseCaseError::Unauthenticated("the account no longer exists")),
     }
