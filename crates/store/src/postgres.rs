@@ -2,7 +2,8 @@
 //! share. Each port's adapter lives in its own module: `users`, `companies`, `jobs`, and
 //! `sessions` (auth's [`SessionStore`](auth::sessions::SessionStore) port), [`throttle`] (auth's
 //! login throttle, shared by every instance); [`notifications`] is the channel several instances
-//! on one database hear each other through.
+//! on one database hear each other through; `callers` reads a token's standing and its
+//! holder's account in one query, since every authenticated request asks for both.
 //!
 //! - Every insert, update and delete returns its row with `RETURNING`: one round trip, and the
 //!   caller gets what the database holds (defaults, triggers and all).
@@ -19,6 +20,7 @@
 //! - Lists are ordered by code point (`COLLATE "C"`), as the memory store orders them,
 //!   whatever the server's locale.
 
+mod callers;
 mod companies;
 mod jobs;
 pub mod notifications;
@@ -47,7 +49,6 @@ impl PgStore {
         Self { pool }
     }
 
-    /// Connects and brings the schema up to date.
     /// Connects (a request waits at most `acquire_timeout` for a connection, then fails) and
     /// brings the schema up to date.
     pub async fn connect_and_migrate(url: &str, acquire_timeout: Duration) -> Result<Self, StoreError> {

@@ -6,16 +6,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use async_trait::async_trait;
 use auth::breach::{BreachCheck, NoBreachCheck, PwnedPasswords};
 use auth::clock::{Clock, SystemClock};
 use auth::password::{Argon2Cost, Argon2Passwords};
 use auth::sessions::{InMemorySessions, SessionStore};
 use auth::throttle::{LoginThrottle, MemoryThrottle, ThrottlePolicy};
-use auth::token::TokenService;
+use auth::token::{Claims, TokenService};
 use axum::extract::ConnectInfo;
 use domain::accounts::{self, Registration};
 use domain::ports::{BreachedPasswords, CompanyRepository, JobRepository, PasswordHasher, UserRepository};
-use domain::user::Role;
+use domain::user::{Role, Username};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use rand::Rng;
@@ -28,9 +29,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 use tower::Service;
-use usecases::Ports;
-use usecases::callers::AskedInTurn;
+use usecases::callers::{AskedInTurn, CallerDirectory, CallerRecord};
 use usecases::events::EventPublisher;
+use usecases::{Ports, UseCaseError};
 
 use crate::config::{Config, ConnectionLimits};
 use crate::feed::{self, LocalFeed, SharedFeed};
@@ -56,8 +57,8 @@ pub struct Adapters {
     pub breaches: Arc<dyn BreachedPasswords>,
     pub readiness: Arc<dyn Readiness>,
     /// The database every instance on it shares the live feed and the login throttle through,
-    /// so that each hears every event and a guess counts on all; `None` keeps both within this
-    /// process.
+    /// so that each hears every event and a guess counts on all; it also reads a token's caller
+    /// in one query. `None` keeps the feed and the throttle within this process.
     pub shared_through: Option<Arc<PgStore>>,
 }
 
@@ -70,14 +71,19 @@ pub fn assemble(
     http: HttpSettings,
 ) -> anyhow::Result<AppState> {
     let feed = Arc::new(LocalFeed::new(64));
-    let (events, throttle): (Arc<dyn EventPublisher>, Arc<dyn LoginThrottle>) = match adapters.shared_through {
-        Some(store) => (
-            Arc::new(SharedFeed::new(store.clone())),
-            Arc::new(PgThrottle::new(store.pool().clone(), ThrottlePolicy::default(), clock)),
-        ),
-        None => (feed.clone(), Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock))),
-    };
-    let callers = Arc::new(AskedInTurn::new(adapters.sessions.clone(), adapters.users.clone()));
+    let (events, throttle, callers): (Arc<dyn EventPublisher>, Arc<dyn LoginThrottle>, Arc<dyn CallerDirectory>) =
+        match adapters.shared_through {
+            Some(store) => (
+                Arc::new(SharedFeed::new(store.clone())),
+                Arc::new(PgThrottle::new(store.pool().clone(), ThrottlePolicy::default(), clock)),
+                Arc::new(PgCallers(store)),
+            ),
+            None => (
+                feed.clone(),
+                Arc::new(MemoryThrottle::new(ThrottlePolicy::default(), clock)),
+                Arc::new(AskedInTurn::new(adapters.sessions.clone(), adapters.users.clone())),
+            ),
+        };
     let ports = Ports {
         users: adapters.users,
         companies: adapters.companies,
@@ -98,6 +104,18 @@ pub fn assemble(
         http,
         sockets: LiveSockets::default(),
     })
+}
+
+/// The caller directory on Postgres: sessions and accounts live in one database, so one query
+/// reads both.
+struct PgCallers(Arc<PgStore>);
+
+#[async_trait]
+impl CallerDirectory for PgCallers {
+    async fn look_up(&self, claims: &Claims, holder: &Username) -> Result<CallerRecord, UseCaseError> {
+        let (standing, account) = self.0.caller_record(claims, holder).await?;
+        Ok(CallerRecord { standing, account })
+    }
 }
 
 /// The state for `config`: Postgres when `DATABASE_URL` is set (migrated at start), otherwise

@@ -7,7 +7,14 @@ use async_trait::async_trait;
 use auth::clock::UnixTime;
 use auth::sessions::{Consumption, RefreshRecord, SessionStore, Standing, StoreFailure};
 
-use super::PgStore;
+use super::{PgStore, static_sql};
+
+/// A token's [`Standing`], read at once for subject `$1`, token id `$2` and family `$3`: also
+/// the first columns of the caller's record (`callers`).
+pub(super) const STANDING_COLUMNS: &str =
+    "COALESCE((SELECT version FROM token_versions WHERE subject = $1), 0) AS token_version,
+     EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = $2) AS access_revoked,
+     EXISTS (SELECT 1 FROM refresh_families WHERE family = $3 AND revoked_at IS NOT NULL) AS family_revoked";
 
 fn store_failure(error: sqlx::Error) -> StoreFailure {
     StoreFailure(Box::new(error))
@@ -133,17 +140,14 @@ impl SessionStore for PgStore {
     }
 
     async fn standing<'a>(&self, subject: &str, jti: &str, family: Option<&'a str>) -> Result<Standing, StoreFailure> {
-        let (token_version, access_revoked, family_revoked) = sqlx::query_as::<_, (i64, bool, bool)>(
-            "SELECT COALESCE((SELECT version FROM token_versions WHERE subject = $1), 0),
-                    EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = $2),
-                    EXISTS (SELECT 1 FROM refresh_families WHERE family = $3 AND revoked_at IS NOT NULL)",
-        )
-        .bind(subject)
-        .bind(jti)
-        .bind(family)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(store_failure)?;
+        let (token_version, access_revoked, family_revoked) =
+            sqlx::query_as::<_, (i64, bool, bool)>(static_sql(&["SELECT ", STANDING_COLUMNS]))
+                .bind(subject)
+                .bind(jti)
+                .bind(family)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(store_failure)?;
         Ok(Standing { token_version, access_revoked, family_revoked })
     }
 

@@ -12,16 +12,16 @@ use sqlx::{Postgres, QueryBuilder};
 use super::{PgStore, classify, corrupt, static_sql, unavailable};
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
-    username: String,
-    first_name: String,
-    last_name: String,
-    email: String,
-    is_admin: bool,
+pub(super) struct UserRow {
+    pub(super) username: String,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) email: String,
+    pub(super) is_admin: bool,
 }
 
 /// What a [`UserRow`] reads: every `SELECT` and `RETURNING` of `users`.
-const USER_COLUMNS: &str = "username, first_name, last_name, email, is_admin";
+pub(super) const USER_COLUMNS: &str = "username, first_name, last_name, email, is_admin";
 
 #[derive(sqlx::FromRow)]
 struct CredentialsRow {

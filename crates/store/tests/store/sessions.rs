@@ -6,10 +6,13 @@ use std::sync::Arc;
 use auth::clock::FixedClock;
 use auth::keys::{HmacSecret, KeySet};
 use auth::sessions::{self, Consumption, RefreshRecord, SessionError, SessionStore, Standing};
-use auth::token::{TokenService, TokenSettings};
+use auth::token::{Claims, TokenService, TokenSettings, TokenType};
+use domain::ports::UserRepository;
 use sqlx::postgres::PgPoolOptions;
 use store::postgres::PgStore;
 use testkit::TestDatabase;
+
+use crate::fixtures::{a_hash, a_new_user, username};
 
 const NOW: i64 = 1_750_000_000;
 
@@ -241,4 +244,41 @@ async fn an_access_tokens_standing_is_read_at_once(store: &dyn SessionStore) {
     assert_eq!(current, Standing { token_version: 1, access_revoked: false, family_revoked: false });
     assert_eq!(revoked, Standing { token_version: 1, access_revoked: true, family_revoked: false });
     assert_eq!(in_an_ended_family, Standing { token_version: 0, access_revoked: false, family_revoked: true });
+}
+
+/// An access token's claims for `sub`, with token id `jti` and family `fam`, at version 1.
+fn access_claims(sub: &str, jti: &str, fam: Option<&str>) -> Claims {
+    Claims {
+        sub: sub.into(),
+        token_type: TokenType::Access,
+        iat: NOW,
+        nbf: NOW,
+        exp: NOW + 300,
+        jti: jti.into(),
+        iss: "jobboard".into(),
+        aud: None,
+        ver: 1,
+        fam: fam.map(Into::into),
+    }
+}
+
+#[tokio::test]
+async fn a_callers_record_is_the_tokens_standing_and_the_holders_account_read_at_once() {
+    let database = TestDatabase::new().await;
+    let store = database.store();
+    UserRepository::insert(&store, a_new_user("ada"), a_hash("h")).await.unwrap();
+    store.bump_token_version("ada").await.unwrap();
+    store.revoke_access("revoked", NOW + 60).await.unwrap();
+    store.record_refresh(&record("r1", "ended", NOW + 60)).await.unwrap();
+    store.revoke_family("ended", NOW).await.unwrap();
+
+    let current = store.caller_record(&access_claims("ada", "current", Some("live")), &username("ada")).await.unwrap();
+    let revoked = store.caller_record(&access_claims("ada", "revoked", None), &username("ada")).await.unwrap();
+    let gone = store.caller_record(&access_claims("bob", "current", Some("ended")), &username("bob")).await.unwrap();
+
+    let ada = UserRepository::find(&store, &username("ada")).await.unwrap();
+    assert!(ada.is_some());
+    assert_eq!(current, (Standing { token_version: 1, access_revoked: false, family_revoked: false }, ada.clone()));
+    assert_eq!(revoked, (Standing { token_version: 1, access_revoked: true, family_revoked: false }, ada));
+    assert_eq!(gone, (Standing { token_version: 0, access_revoked: false, family_revoked: true }, None));
 }
