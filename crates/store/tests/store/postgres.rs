@@ -1,8 +1,11 @@
 //! What only the real database can show: the schema, the constraints, RETURNING.
 
+use std::time::Duration;
+
 use domain::DomainError;
 use domain::company::{CompanyPatch, Handle};
 use domain::ports::{CompanyRepository, JobRepository, UserRepository};
+use store::postgres::PgStore;
 use testkit::TestDatabase;
 
 use crate::fixtures::{a_company, a_hash, a_job_at, a_new_user, username};
@@ -150,4 +153,35 @@ async fn at_every_limit_the_database_stores_what_the_domain_accepts() {
         is_admin: true,
     };
     UserRepository::insert(&store, user, a_hash("h")).await.unwrap();
+}
+
+/// The pool lends a connection without pinging it first (a round trip per query, as costly as
+/// a short query itself), so a connection Postgres dropped is found out by the query that
+/// uses it. That query fails (a 503 for its request); the pool replaces the connection.
+#[tokio::test]
+async fn each_pooled_connection_postgres_dropped_fails_at_most_one_query_and_is_replaced() {
+    let database = TestDatabase::new().await;
+    let store = PgStore::connect_and_migrate(database.url(), Duration::from_secs(5)).await.unwrap();
+    UserRepository::find(&store, &username("ada")).await.unwrap();
+    let pooled = store.pool().size();
+    let dropped: i64 = sqlx::query_scalar(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(database.pool())
+    .await
+    .unwrap();
+    assert!(dropped >= i64::from(pooled) && pooled > 0, "dropped {dropped}, pooled {pooled}");
+
+    let mut failed = 0;
+    for _ in 0..pooled {
+        match UserRepository::find(&store, &username("ada")).await {
+            Ok(None) => {}
+            Err(DomainError::Unavailable(_)) => failed += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    let after = UserRepository::find(&store, &username("ada")).await;
+
+    assert!(matches!(after, Ok(None)), "after {failed} failures, {pooled} dropped connections are replaced: {after:?}");
 }
