@@ -174,6 +174,19 @@ mod tests {
         }
     }
 
+    /// A client that logs in again as soon as its answer arrives must find its place free:
+    /// with one connection per place, a place still held after its result was sent turns the
+    /// next request into a 503.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_place_is_free_again_by_the_time_its_work_has_answered() {
+        let gate = HashingGate::new(1, 0).unwrap();
+
+        for round in 0..20_000 {
+            let answered = gate.run(move || round).await;
+            assert_eq!(answered, Ok(round), "round {round} found the previous round's place still taken");
+        }
+    }
+
     #[tokio::test]
     async fn work_past_the_running_and_waiting_slots_is_refused_at_once() {
         let gate = HashingGate::new(1, 1).unwrap();
