@@ -128,9 +128,11 @@ impl HashingGate {
         let (done, outcome) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
             // The place goes with the work, not with the request: a client that hangs up does
-            // not free it while its hash still runs.
-            let _place = place;
-            let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)));
+            // not free it while its hash still runs. It is freed before the answer is sent, so
+            // the client's next request finds it free.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            drop(place);
+            let _ = done.send(outcome);
         });
         if self.work.send(job).is_err() {
             return Err(Busy(1));
