@@ -59,6 +59,7 @@ contract! {
     a_refused_attempt_waits_until_the_oldest_failure_leaves_the_window,
     a_success_gives_back_its_reservation_and_clears_that_addresses_failures,
     an_attempt_that_could_not_be_checked_does_not_count,
+    successful_logins_racing_on_one_account_and_address_leave_nothing_counted,
     the_counters_kept_are_bounded_and_new_ones_wait_for_old_ones_to_age_out with ThrottlePolicy { max_counters: 30, ..POLICY },
 }
 
@@ -184,4 +185,31 @@ async fn the_counters_kept_are_bounded_and_new_ones_wait_for_old_ones_to_age_out
 
     assert_eq!(refused, Some(RetryAfter(60)), "30 counters in use: more must wait");
     assert_eq!(wait(throttle.reserve("user10", "10.0.10.1").await), None, "the old ones aged out");
+}
+
+async fn successful_logins_racing_on_one_account_and_address_leave_nothing_counted(
+    throttle: Arc<dyn LoginThrottle>,
+    _: Arc<FixedClock>,
+) {
+    let mut owners = JoinSet::new();
+    for _ in 0..POLICY.max_failures_per_username_and_client {
+        let throttle = throttle.clone();
+        owners.spawn(async move {
+            let mut refused = 0;
+            for _ in 0..40 {
+                match throttle.reserve("ada", "198.51.100.1").await {
+                    Ok(reservation) => throttle.settle(reservation, Outcome::Succeeded).await,
+                    Err(_) => refused += 1,
+                }
+            }
+            refused
+        });
+    }
+
+    let refused: u32 = owners.join_all().await.into_iter().sum();
+
+    assert_eq!(refused, 0, "an owner logging in from a few tabs at once is never refused");
+    for _ in 0..POLICY.max_failures_per_username_and_client {
+        assert_eq!(wait(throttle.reserve("ada", "198.51.100.1").await), None, "nothing was left counted");
+    }
 }
