@@ -57,7 +57,8 @@ pub struct Claims {
     pub aud: Option<String>,
     /// The subject's token version when issued; bumping it revokes every older token.
     pub ver: i64,
-    /// The refresh-token family (one login and its rotations); absent on access tokens.
+    /// The refresh-token family (one login and its rotations), on the access tokens minted with
+    /// it too, so revoking the family ends them; absent on an access token minted alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fam: Option<String>,
 }

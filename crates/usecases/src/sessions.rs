@@ -76,8 +76,8 @@ pub async fn refresh(ports: &Ports, refresh_token: &str) -> Result<TokenPair, Us
 }
 
 /// The caller behind an access token, wherever it came from (a header, a cookie): authentic,
-/// current, not revoked, and of an account that still exists.
-/// One question to the store answers both, since every authenticated request asks it.
+/// current, not revoked, and of an account that still exists. The token's standing and the
+/// account are one question to the caller directory, since every authenticated request asks.
 pub async fn identify(ports: &Ports, access_token: &str) -> Result<Caller, UseCaseError> {
     let claims = ports.tokens.verify_access(access_token).map_err(SessionError::from)?;
     let holder = Username::parse(&claims.sub).map_err(|_| UseCaseError::Unauthenticated("invalid token"))?;
@@ -254,7 +254,8 @@ mod tests {
         assert!(!caller.is_admin());
     }
 
-    /// A directory that must be asked exactly once and answers with `standing` for ada.
+    /// A directory that must be asked exactly once, and finds the token current or `revoked`
+    /// and its holder's account present.
     fn a_directory_answering(revoked: bool) -> Arc<MockCallerDirectory> {
         let mut directory = MockCallerDirectory::new();
         directory.expect_look_up().times(1).returning(move |claims, holder| {
