@@ -10,7 +10,8 @@ use serde::Deserialize;
 /// Where nextest's configuration, and with it the definition of each test layer, lives.
 pub const NEXTEST_CONFIG: &str = ".config/nextest.toml";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Layer {
     Lint,
     Unit,

@@ -18,9 +18,11 @@
 
 mod bench;
 mod cargo;
+mod catches;
 mod install;
 mod layer;
 mod lint;
+mod mutants;
 mod postgres_image;
 mod progress;
 mod provision;
@@ -80,6 +82,21 @@ enum Command {
         #[arg(long, value_name = "REV")]
         head: Option<String>,
     },
+    /// Mutate the product and record which layers' tests catch each mutant
+    Mutants {
+        /// Test one shard of the mutants, e.g. `3/32` (shards count from 0)
+        #[arg(long, value_name = "K/N", conflicts_with_all = ["in_diff", "merge", "analyse"])]
+        shard: Option<String>,
+        /// Mutate only the code this diff changes (a pull request's check)
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["merge", "analyse"])]
+        in_diff: Option<PathBuf>,
+        /// Merge the shards' `mutants.json` found under these directories
+        #[arg(long, value_name = "DIR", num_args = 1.., conflicts_with = "analyse")]
+        merge: Vec<PathBuf>,
+        /// Analyse the last run's output again, without running mutants
+        #[arg(long)]
+        analyse: bool,
+    },
     /// Take docs/screenshots/*.png from the real pages, at desktop and phone widths
     Screenshots,
     /// Merge the summaries found under DIRs (one per CI job) into target/pyramid/
@@ -112,6 +129,16 @@ async fn main() -> ExitCode {
         Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
         Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
         Command::TddCheck { base, head } => tdd_check::run(base, head).await,
+        Command::Mutants { shard, in_diff, merge, analyse } => {
+            let done = if !merge.is_empty() {
+                mutants::merge(&merge)
+            } else if analyse {
+                mutants::analyse_last_run()
+            } else {
+                mutants::run(&mutants::Options { shard, in_diff }).await
+            };
+            done.map(|()| ExitCode::SUCCESS)
+        }
         Command::Screenshots => screenshots::run().await.map(|()| ExitCode::SUCCESS),
         Command::Report { dirs } => merge_reports(&dirs),
     };

@@ -30,6 +30,8 @@ pub enum Need {
     Browser,
     /// wrk and pgbench, for `cargo xtask bench http`.
     LoadTools,
+    /// cargo-mutants, for `cargo xtask mutants`.
+    CargoMutants,
 }
 
 /// What `cargo xtask bench http` runs: a load generator and Postgres's own.
@@ -69,6 +71,7 @@ impl Need {
             Need::PostgresImage => "a Postgres image",
             Need::Browser => "Chromium and chromedriver",
             Need::LoadTools => "wrk and pgbench",
+            Need::CargoMutants => "cargo-mutants",
         }
     }
 
@@ -85,6 +88,7 @@ impl Need {
             Need::LoadTools => {
                 ["wrk", "pgbench"].iter().all(|tool| Command::new(tool).arg("--version").output().is_ok())
             }
+            Need::CargoMutants => cargo_succeeds(&["mutants", "--version"]),
         }
     }
 
@@ -102,6 +106,8 @@ impl Need {
             Need::PostgresImage => postgres_image(privilege).await,
             Need::Browser => apt_install(&testbed::browser::PACKAGES, privilege).await,
             Need::LoadTools => apt_install(&LOAD_TOOLS, privilege).await,
+            // Pinned: the analysis reads its output files, whose format is its to change.
+            Need::CargoMutants => cargo_install_version("cargo-mutants", CARGO_MUTANTS_VERSION).await,
         }
     }
 }
@@ -141,6 +147,17 @@ pub async fn ensure_needs(needs: &[Need]) -> Result<()> {
          Run those commands (or run `cargo xtask test` as root, or in CI with passwordless sudo), then run it again.",
         steps.join("\n")
     )
+}
+
+/// The version `cargo xtask mutants` installs and was checked with.
+pub const CARGO_MUTANTS_VERSION: &str = "27.1.0";
+
+async fn cargo_install_version(krate: &str, version: &str) -> Result<Outcome> {
+    let what = format!("cargo install {krate}@{version} --locked (once per machine; a few minutes)");
+    let command = cargo::async_command(["install", &format!("{krate}@{version}"), "--locked"]);
+    let status = progress::cargo(&what, command, |_| None).await?;
+    ensure_success(status, &format!("cargo install {krate}@{version} --locked"))?;
+    Ok(Outcome::Met)
 }
 
 async fn cargo_install(krate: &str) -> Result<Outcome> {

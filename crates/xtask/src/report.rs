@@ -238,18 +238,37 @@ fn html(summary: &RunSummary) -> String {
 /// Every `summary.json` under `dirs`, however the CI artifacts nested them.
 pub fn read_summaries(dirs: &[PathBuf]) -> Result<Vec<RunSummary>> {
     let mut found = Vec::new();
+    for path in files_named(dirs, "summary.json")? {
+        found.push(serde_json::from_str(&std::fs::read_to_string(&path)?)?);
+    }
+    Ok(found)
+}
+
+/// Every file called `name` under `dirs`, however deep.
+pub fn files_named(dirs: &[PathBuf], name: &str) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
     let mut pending: Vec<PathBuf> = dirs.to_vec();
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir)? {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.file_name().is_some_and(|name| name == "summary.json") {
-                found.push(serde_json::from_str(&std::fs::read_to_string(&path)?)?);
+            } else if path.file_name().is_some_and(|file| file == name) {
+                found.push(path);
             }
         }
     }
+    found.sort();
     Ok(found)
+}
+
+/// Writes the report in `dir` again from what it holds, after a measurement added to it.
+pub fn refresh(dir: &Path) -> Result<()> {
+    let summary = match std::fs::read_to_string(dir.join("summary.json")) {
+        Ok(json) => serde_json::from_str(&json)?,
+        Err(_) => RunSummary::default(),
+    };
+    write(&summary, dir)
 }
 
 #[cfg(test)]
