@@ -19,6 +19,7 @@
 mod bench;
 mod cargo;
 mod catches;
+mod coverage;
 mod install;
 mod layer;
 mod lint;
@@ -161,10 +162,10 @@ async fn setup() -> Result<()> {
 /// Draws the whole pyramid from the per-layer summaries of separate CI jobs.
 fn merge_reports(dirs: &[PathBuf]) -> Result<ExitCode> {
     let summary = report::RunSummary::merge(report::read_summaries(dirs)?);
-    report::print(&summary);
     let out = Path::new(runner::PYRAMID_DIR);
     std::fs::create_dir_all(out)?;
     report::write(&summary, out)?;
+    report::print(&summary, &report::Measurements::read(out)?);
     Ok(if summary.all_green() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

@@ -97,7 +97,7 @@ impl Repeats {
 }
 
 /// The middle of sorted samples (the mean of the two middle ones for an even count).
-fn median(sorted: &[Duration]) -> Duration {
+pub fn median(sorted: &[Duration]) -> Duration {
     match sorted.len() {
         0 => Duration::ZERO,
         n if n % 2 == 1 => sorted[n / 2],

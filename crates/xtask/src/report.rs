@@ -1,14 +1,25 @@
 //! The pyramid report: printed at the end of a run, and written to `target/pyramid/` as JSON,
-//! Markdown (also appended to `$GITHUB_STEP_SUMMARY` on GitHub Actions) and HTML with an SVG.
+//! Markdown (also appended to `$GITHUB_STEP_SUMMARY` on GitHub Actions) and an HTML page.
+//!
+//! A run updates the layers it ran and keeps the others' last results, each marked with when
+//! it was measured; the page also shows the last coverage (`cargo xtask coverage`) and mutation
+//! (`cargo xtask mutants`) results found beside it.
+
+mod html;
+mod shape;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Result;
-use quick_junit::Report;
+use quick_junit::{Report, TestCaseStatus};
 use serde::{Deserialize, Serialize};
 
+use crate::coverage::CoverageReport;
 use crate::layer::Layer;
+use crate::mutants::MutantsReport;
+pub use shape::Shape;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -17,6 +28,9 @@ pub struct RunSummary {
     pub total_seconds: f64,
     /// From asking Docker for the container to the first successful query.
     pub postgres_ready_ms: Option<u128>,
+    /// When this run ended (RFC 3339); a layer measured at another time is an earlier run's.
+    #[serde(default)]
+    pub measured_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,16 +49,53 @@ pub struct LayerResult {
     /// How many shards' results this row sums.
     #[serde(default = "one")]
     pub shards: usize,
+    /// When the run that measured this layer ended (RFC 3339).
+    #[serde(default)]
+    pub measured_at: Option<String>,
+    /// The median of the layer's test times.
+    #[serde(default)]
+    pub median_test_seconds: Option<f64>,
+    #[serde(default)]
+    pub failures: Vec<FailedTest>,
+}
+
+/// A test that failed, with where to read more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedTest {
+    pub name: String,
+    /// The failure's message and the first lines of its output.
+    pub message: String,
+    /// The layer's JUnit file, relative to the report.
+    pub junit: String,
+    /// What the browser showed when the test failed, relative to the report (e2e only).
+    pub artifacts: Option<String>,
 }
 
 fn one() -> usize {
     1
 }
 
+/// How much of a failure's output the report keeps: its start says what went wrong.
+const MESSAGE_LINES: usize = 12;
+
 impl LayerResult {
     pub fn from_report(name: &str, report: Option<&Report>, seconds: f64, exited_ok: bool) -> Self {
         let (tests, failed, skipped) =
             report.map_or((0, 0, 0), |report| (report.tests, report.failures + report.errors, report.skipped));
+        let cases = || report.into_iter().flat_map(|report| &report.test_suites).flat_map(|suite| &suite.test_cases);
+        let mut times: Vec<Duration> = cases().filter_map(|case| case.time).collect();
+        times.sort();
+        let failures = cases()
+            .filter_map(|case| match &case.status {
+                TestCaseStatus::NonSuccess { message, description, .. } => Some(FailedTest {
+                    name: case.name.to_string(),
+                    message: failure_message(message.as_deref(), description.as_deref()),
+                    junit: format!("{name}.junit.xml"),
+                    artifacts: None,
+                }),
+                _ => None,
+            })
+            .collect();
         Self {
             name: name.to_owned(),
             tests,
@@ -56,6 +107,21 @@ impl LayerResult {
             ran_cleanly: exited_ok || failed > 0,
             partition: None,
             shards: 1,
+            measured_at: None,
+            median_test_seconds: (!times.is_empty()).then(|| crate::repeat::median(&times).as_secs_f64()),
+            failures,
+        }
+    }
+
+    /// Links each failed browser test to what its browser showed, when it left something in
+    /// `artifacts` (a directory per test, named as testkit names it: `::` → `__`), given as
+    /// seen from the report.
+    pub fn link_artifacts(&mut self, artifacts: &Path, as_seen_from_report: &str) {
+        for failure in &mut self.failures {
+            let dir = failure.name.replace("::", "__");
+            if artifacts.join(&dir).is_dir() {
+                failure.artifacts = Some(format!("{as_seen_from_report}/{dir}/"));
+            }
         }
     }
 
@@ -70,6 +136,13 @@ impl LayerResult {
         self.ran_cleanly &= shard.ran_cleanly;
         self.shards += shard.shards;
         self.partition = None;
+        self.failures.extend(shard.failures);
+        // The shards' medians do not make the layer's; the larger is the honest bound.
+        self.median_test_seconds = match (self.median_test_seconds, shard.median_test_seconds) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.measured_at = self.measured_at.take().max(shard.measured_at);
     }
 
     pub fn green(&self) -> bool {
@@ -79,6 +152,14 @@ impl LayerResult {
     fn status(&self) -> &'static str {
         if self.green() { "green" } else { "red" }
     }
+}
+
+/// A JUnit failure as the report shows it: the message, then the start of the output.
+fn failure_message(message: Option<&str>, description: Option<&str>) -> String {
+    let mut lines: Vec<&str> = message.into_iter().collect();
+    lines.extend(description.unwrap_or_default().lines().filter(|line| !line.trim().is_empty()).take(MESSAGE_LINES));
+    let text = lines.join("\n");
+    if text.is_empty() { "(no message)".to_owned() } else { text }
 }
 
 impl RunSummary {
@@ -96,75 +177,182 @@ impl RunSummary {
             merged.build_seconds += part.build_seconds;
             merged.total_seconds += part.total_seconds;
             merged.postgres_ready_ms = merged.postgres_ready_ms.or(part.postgres_ready_ms);
+            merged.measured_at = merged.measured_at.take().max(part.measured_at);
         }
-        let rank = |name: &str| Layer::from_name(name);
-        merged.layers.sort_by_key(|layer| rank(&layer.name));
+        merged.sort_layers();
         merged
+    }
+
+    /// Keeps `earlier`'s result for each layer this run did not run, still marked with when
+    /// it was measured.
+    pub fn carry_over(&mut self, earlier: RunSummary) {
+        for layer in earlier.layers {
+            if !self.layers.iter().any(|ran| ran.name == layer.name) {
+                self.layers.push(layer);
+            }
+        }
+        self.sort_layers();
+    }
+
+    fn sort_layers(&mut self) {
+        self.layers.sort_by_key(|layer| Layer::from_name(&layer.name));
     }
 
     pub fn all_green(&self) -> bool {
         self.layers.iter().all(LayerResult::green)
     }
 
-    /// Tests in test layers (lint's checks are not tests).
-    fn test_total(&self) -> usize {
-        self.test_layers().map(|layer| layer.tests).sum()
+    /// Measured by an earlier run than this one.
+    fn is_earlier(&self, layer: &LayerResult) -> bool {
+        layer.measured_at.is_some() && layer.measured_at != self.measured_at
     }
 
+    /// The test layers (lint's checks are not tests), in pyramid order.
     fn test_layers(&self) -> impl Iterator<Item = &LayerResult> {
         self.layers.iter().filter(|layer| layer.name != "lint")
     }
 
-    fn share(&self, layer: &LayerResult) -> f64 {
-        if layer.name == "lint" || self.test_total() == 0 {
+    /// `layer`'s tests as a share of all tests, in percent (lint's checks are not tests).
+    fn test_share(&self, layer: &LayerResult) -> f64 {
+        let total: usize = self.test_layers().map(|layer| layer.tests).sum();
+        if layer.name == "lint" || total == 0 {
             return 0.0;
         }
-        layer.tests as f64 * 100.0 / self.test_total() as f64
+        layer.tests as f64 * 100.0 / total as f64
+    }
+
+    /// `layer`'s wall time as a share of every layer's, lint included: lint's time is paid too.
+    fn time_share(&self, layer: &LayerResult) -> f64 {
+        let total: f64 = self.layers.iter().map(|layer| layer.seconds).sum();
+        if total == 0.0 { 0.0 } else { layer.seconds * 100.0 / total }
+    }
+
+    /// The shape the test layers' bars make, from the top (e2e) down, by `measure`.
+    fn shape(&self, measure: impl Fn(&LayerResult) -> f64) -> Shape {
+        let widths: Vec<f64> =
+            self.test_layers().collect::<Vec<_>>().iter().rev().map(|layer| measure(layer)).collect();
+        Shape::of(&widths)
+    }
+
+    fn failures(&self) -> impl Iterator<Item = (&LayerResult, &FailedTest)> {
+        self.layers.iter().flat_map(|layer| layer.failures.iter().map(move |failure| (layer, failure)))
+    }
+}
+
+/// What the report shows beside the test run: the last coverage and mutation runs, if any.
+#[derive(Debug, Default)]
+pub struct Measurements {
+    pub coverage: Option<CoverageReport>,
+    pub mutants: Option<MutantsReport>,
+}
+
+impl Measurements {
+    /// The results found in `dir`, each as its own command left it.
+    pub fn read(dir: &Path) -> Result<Self> {
+        let read = |file: &str| std::fs::read_to_string(dir.join(file)).ok();
+        Ok(Self {
+            coverage: read(crate::coverage::REPORT_FILE).map(|json| serde_json::from_str(&json)).transpose()?,
+            mutants: read(crate::mutants::REPORT_FILE).map(|json| serde_json::from_str(&json)).transpose()?,
+        })
+    }
+
+    /// `layer`'s line coverage of the product, formatted.
+    fn coverage_cell(&self, layer: &str) -> String {
+        let lines = self.coverage.as_ref().and_then(|coverage| coverage.product(layer));
+        lines.and_then(|lines| lines.percent()).map_or_else(|| "–".to_owned(), |percent| format!("{percent:.1} %"))
+    }
+
+    /// `layer`'s mutants killed, and those killed by it alone, formatted.
+    fn mutant_cells(&self, layer: &str) -> [String; 2] {
+        let tally = self.mutants.as_ref().zip(Layer::from_name(layer)).filter(|(_, layer)| *layer != Layer::Lint);
+        match tally.map(|(mutants, layer)| (mutants.tally(layer), mutants.mutants.len())) {
+            Some((tally, total)) => [format!("{}/{total}", tally.killed), tally.unique.to_string()],
+            None => ["–".to_owned(), "–".to_owned()],
+        }
     }
 }
 
 const BAR_WIDTH: usize = 40;
 
-const HEADINGS: [&str; 7] = ["layer", "tests", "passed", "failed", "time", "share", "status"];
+const HEADINGS: [&str; 11] = [
+    "layer",
+    "tests",
+    "failed",
+    "time",
+    "time share",
+    "median test",
+    "coverage",
+    "mutants killed",
+    "only here",
+    "status",
+    "measured",
+];
 
 /// One row of the table, formatted, in the order of [`HEADINGS`].
-fn cells(summary: &RunSummary, layer: &LayerResult) -> [String; 7] {
+fn cells(summary: &RunSummary, measurements: &Measurements, layer: &LayerResult) -> [String; 11] {
     let name = match (&layer.partition, layer.shards) {
         (Some(partition), _) => format!("{} ({partition})", layer.name),
         (None, 1) => layer.name.clone(),
         (None, shards) => format!("{} ({shards} shards)", layer.name),
     };
+    let [killed, unique] = measurements.mutant_cells(&layer.name);
     [
         name,
         layer.tests.to_string(),
-        layer.passed.to_string(),
         layer.failed.to_string(),
         format!("{:.1} s", layer.seconds),
-        format!("{:.0}%", summary.share(layer)),
+        format!("{:.0} %", summary.time_share(layer)),
+        layer.median_test_seconds.map_or_else(|| "–".to_owned(), |seconds| format!("{:.3} s", seconds)),
+        measurements.coverage_cell(&layer.name),
+        killed,
+        unique,
         layer.status().to_owned(),
+        measured_label(summary, layer),
     ]
 }
 
-/// The test layers drawn as a pyramid: bars centred, widths proportional to test counts.
-fn pyramid(summary: &RunSummary) -> String {
+fn measured_label(summary: &RunSummary, layer: &LayerResult) -> String {
+    match &layer.measured_at {
+        Some(at) if summary.is_earlier(layer) => format!("earlier run, {at}"),
+        _ => "this run".to_owned(),
+    }
+}
+
+/// The test layers drawn as text bars, top down, centred, widths proportional to `share`.
+fn bars(summary: &RunSummary, share: impl Fn(&LayerResult) -> f64) -> String {
     let mut out = String::new();
     for layer in summary.test_layers().collect::<Vec<_>>().iter().rev() {
-        let width = ((summary.share(layer) / 100.0) * BAR_WIDTH as f64).round().max(1.0) as usize;
+        let width = ((share(layer) / 100.0) * BAR_WIDTH as f64).round().max(1.0) as usize;
         let padding = (BAR_WIDTH - width.min(BAR_WIDTH)) / 2;
         let _ = writeln!(out, "{:>12} {}{}", layer.name, " ".repeat(padding), "█".repeat(width));
     }
     out
 }
 
-/// The table, the run's totals, and the pyramid.
-pub fn text(summary: &RunSummary) -> String {
-    let rows: Vec<[String; 7]> = summary.layers.iter().map(|layer| cells(summary, layer)).collect();
+/// The layers' test and time shares, each called by its shape.
+fn shapes_text(summary: &RunSummary) -> String {
+    let test_layers_time: f64 = summary.test_layers().map(|layer| layer.seconds).sum();
+    let time_of_tests = |layer: &LayerResult| {
+        if test_layers_time == 0.0 { 0.0 } else { layer.seconds * 100.0 / test_layers_time }
+    };
+    format!(
+        "Tests per layer: {}\n{}\nTime per layer: {}\n{}",
+        summary.shape(|layer| layer.tests as f64).name(),
+        bars(summary, |layer| summary.test_share(layer)),
+        summary.shape(|layer| layer.seconds).name(),
+        bars(summary, time_of_tests),
+    )
+}
+
+/// The table, the run's totals, and the shapes.
+pub fn text(summary: &RunSummary, measurements: &Measurements) -> String {
+    let rows: Vec<[String; 11]> = summary.layers.iter().map(|layer| cells(summary, measurements, layer)).collect();
     // The name column fits the longest name ("integration (2 shards)").
     let width = rows.iter().map(|row| row[0].chars().count() + 1).max().unwrap_or(0).max(12);
+    // Columns as in the terminal summary: the numbers, the status; the rest is in the page.
     let line = |cells: &[String]| {
-        let [name, numbers @ .., status] = cells else { return String::new() };
-        let numbers: Vec<String> = numbers.iter().map(|cell| format!("{cell:>8}")).collect();
-        format!("{name:<width$}{}  {status}\n", numbers.join(""))
+        let numbers: Vec<String> = cells[1..6].iter().map(|cell| format!("{cell:>12}")).collect();
+        format!("{:<width$}{}  {}  {}\n", cells[0], numbers.join(""), cells[9], cells[10])
     };
     let mut out = line(&HEADINGS.map(str::to_owned));
     for row in &rows {
@@ -175,19 +363,23 @@ pub fn text(summary: &RunSummary) -> String {
         let _ = writeln!(out, "Postgres container ready in {ms} ms");
     }
     out.push('\n');
-    out.push_str(&pyramid(summary));
+    out.push_str(&shapes_text(summary));
     out
 }
 
-pub fn print(summary: &RunSummary) {
-    println!("\nThe pyramid\n\n{}", text(summary));
+pub fn print(summary: &RunSummary, measurements: &Measurements) {
+    println!("\nThe layers\n\n{}", text(summary, measurements));
+    for (layer, failure) in summary.failures() {
+        println!("✗ {} {}: {}", layer.name, failure.name, failure.message.lines().next().unwrap_or_default());
+    }
 }
 
 pub fn write(summary: &RunSummary, dir: &Path) -> Result<()> {
+    let measurements = Measurements::read(dir)?;
     std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(summary)?)?;
-    let markdown = markdown(summary);
+    let markdown = markdown(summary, &measurements);
     std::fs::write(dir.join("summary.md"), &markdown)?;
-    std::fs::write(dir.join("index.html"), html(summary))?;
+    std::fs::write(dir.join("index.html"), html::page(summary, &measurements))?;
     if let Ok(path) = std::env::var("GITHUB_STEP_SUMMARY") {
         use std::io::Write;
         let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
@@ -196,43 +388,62 @@ pub fn write(summary: &RunSummary, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn markdown(summary: &RunSummary) -> String {
-    let mut out = format!("## Test pyramid\n\n| {} |\n|---|---:|---:|---:|---:|---:|---|\n", HEADINGS.join(" | "));
+fn markdown(summary: &RunSummary, measurements: &Measurements) -> String {
+    let mut out = format!(
+        "## The test layers\n\n| {} |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
+        HEADINGS.join(" | ")
+    );
     for layer in &summary.layers {
-        let _ = writeln!(out, "| {} |", cells(summary, layer).join(" | "));
+        let _ = writeln!(out, "| {} |", cells(summary, measurements, layer).join(" | "));
     }
-    let _ = write!(out, "\n```\n{}```\n", pyramid(summary));
+    let _ = write!(out, "\n```\n{}```\n", shapes_text(summary));
+    let failures: Vec<_> = summary.failures().collect();
+    if !failures.is_empty() {
+        out.push_str("\n### Failed tests\n\n");
+        for (layer, failure) in failures {
+            let first = failure.message.lines().next().unwrap_or_default();
+            let _ = writeln!(out, "- **{}** `{}`: {first} ({})", layer.name, failure.name, failure.junit);
+        }
+    }
+    out.push_str(&sources(measurements));
     out
 }
 
-/// A self-contained page: the table and the pyramid as an SVG of centred bars.
-fn html(summary: &RunSummary) -> String {
-    let layers: Vec<&LayerResult> = summary.test_layers().collect();
-    let (width, row) = (600.0, 48.0);
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{}" role="img" aria-label="test pyramid">"#,
-        row * layers.len() as f64 + 8.0
-    );
-    for (index, layer) in layers.iter().rev().enumerate() {
-        let bar = (summary.share(layer) / 100.0 * (width - 200.0)).max(4.0);
-        let (x, y) = ((width - bar) / 2.0, index as f64 * row + 4.0);
-        let colour = if layer.green() { "#2e7d32" } else { "#c62828" };
-        let _ = write!(
-            svg,
-            r#"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{h:.1}" fill="{colour}"/><text x="8" y="{ty:.1}" font-family="sans-serif" font-size="14">{name} · {tests} tests · {seconds:.1} s</text>"#,
-            h = row - 10.0,
-            ty = y + row / 2.0,
-            name = layer.name,
-            tests = layer.tests,
-            seconds = layer.seconds,
-        );
+/// Where the coverage and mutation columns come from, or how to fill them.
+fn sources(measurements: &Measurements) -> String {
+    let mut out = String::from("\n");
+    match &measurements.coverage {
+        Some(coverage) => {
+            let _ = writeln!(
+                out,
+                "Coverage: lines of the product crates, by {}, measured {} at `{}`.",
+                coverage.tool,
+                coverage.measured_at,
+                short(&coverage.commit)
+            );
+        }
+        None => out.push_str("Coverage: not measured here; `cargo xtask coverage` fills it in.\n"),
     }
-    svg.push_str("</svg>");
-    format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Test pyramid</title>\
-         <body style=\"font-family:sans-serif;max-width:44rem;margin:2rem auto\"><h1>Test pyramid</h1>{svg}<pre>{}</pre></body></html>\n",
-        text(summary).replace('&', "&amp;").replace('<', "&lt;")
-    )
+    match &measurements.mutants {
+        Some(mutants) => {
+            let _ = writeln!(
+                out,
+                "Mutants: {} of the product's {} ({}), by {}, measured {} at `{}`.",
+                mutants.mutants.len(),
+                mutants.mutants_in_product,
+                mutants.selection,
+                mutants.cargo_mutants,
+                mutants.measured_at,
+                short(&mutants.commit)
+            );
+        }
+        None => out.push_str("Mutants: not measured here; `cargo xtask mutants` fills them in.\n"),
+    }
+    out
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
 }
 
 /// Every `summary.json` under `dirs`, however the CI artifacts nested them.
@@ -277,45 +488,53 @@ mod tests {
 
     fn layer(name: &str, tests: usize, failed: usize) -> LayerResult {
         LayerResult {
-            name: name.into(),
-            tests,
-            passed: tests - failed,
             failed,
-            skipped: 0,
-            seconds: 1.0,
-            ran_cleanly: true,
-            partition: None,
-            shards: 1,
+            passed: tests - failed,
+            measured_at: Some("2026-11-24T10:00:00Z".into()),
+            ..LayerResult::from_report(name, None, 1.0, true)
+        }
+        .with_tests(tests)
+    }
+
+    impl LayerResult {
+        fn with_tests(mut self, tests: usize) -> Self {
+            self.tests = tests;
+            self
         }
     }
 
     #[test]
-    fn shares_count_tests_only_not_lint_checks() {
-        let summary = RunSummary {
+    fn test_shares_count_tests_only_and_time_shares_count_lint_too() {
+        let mut summary = RunSummary {
             layers: vec![layer("lint", 2, 0), layer("unit", 75, 0), layer("integration", 20, 0), layer("e2e", 5, 0)],
             ..RunSummary::default()
         };
+        summary.layers[0].seconds = 7.0;
 
-        let shares: Vec<f64> = summary.layers.iter().map(|l| summary.share(l)).collect();
+        let tests: Vec<f64> = summary.layers.iter().map(|l| summary.test_share(l)).collect();
+        let time: Vec<f64> = summary.layers.iter().map(|l| summary.time_share(l)).collect();
 
-        assert_eq!(shares, [0.0, 75.0, 20.0, 5.0]);
+        assert_eq!(tests, [0.0, 75.0, 20.0, 5.0]);
+        assert_eq!(time, [70.0, 10.0, 10.0, 10.0]);
     }
 
     #[test]
-    fn the_pyramid_is_drawn_narrowest_on_top() {
+    fn the_text_bars_are_drawn_narrowest_on_top_and_the_shape_is_named() {
         let summary = RunSummary {
             layers: vec![layer("unit", 75, 0), layer("integration", 20, 0), layer("e2e", 5, 0)],
             ..RunSummary::default()
         };
 
-        let text = text(&summary);
+        let text = text(&summary, &Measurements::default());
         let bars: Vec<(&str, usize)> = text
             .lines()
             .filter(|line| line.contains('█'))
+            .take(3)
             .map(|line| (line.split_whitespace().next().unwrap(), line.matches('█').count()))
             .collect();
 
         assert_eq!(bars, [("e2e", 2), ("integration", 8), ("unit", 30)]);
+        assert!(text.contains("Tests per layer: a pyramid"), "{text}");
     }
 
     #[test]
@@ -341,7 +560,7 @@ mod tests {
         let [integration] = merged.layers.as_slice() else { panic!("{:?}", merged.layers) };
         assert_eq!((integration.tests, integration.passed, integration.failed), (189, 188, 1));
         assert_eq!((integration.seconds, integration.shards), (15.0, 2));
-        assert_eq!(cells(&merged, integration)[0], "integration (2 shards)");
+        assert_eq!(cells(&merged, &Measurements::default(), integration)[0], "integration (2 shards)");
     }
 
     #[test]
@@ -349,5 +568,69 @@ mod tests {
         assert!(!RunSummary { layers: vec![layer("unit", 3, 1)], ..RunSummary::default() }.all_green());
         let broken = LayerResult::from_report("unit", None, 1.0, false);
         assert!(!broken.green(), "no report and a red exit: the tests did not even build");
+    }
+
+    #[test]
+    fn running_one_layer_keeps_the_other_layers_last_results() {
+        let earlier = RunSummary {
+            layers: vec![layer("unit", 200, 0), layer("integration", 250, 0), layer("e2e", 17, 0)],
+            measured_at: Some("2026-11-23T08:00:00Z".into()),
+            ..RunSummary::default()
+        };
+        let mut now = RunSummary {
+            layers: vec![LayerResult { measured_at: Some("2026-11-24T10:00:00Z".into()), ..layer("unit", 224, 0) }],
+            measured_at: Some("2026-11-24T10:00:00Z".into()),
+            ..RunSummary::default()
+        };
+        let earlier_layers: Vec<LayerResult> = earlier
+            .layers
+            .iter()
+            .map(|layer| LayerResult { measured_at: Some("2026-11-23T08:00:00Z".into()), ..layer.clone() })
+            .collect();
+
+        now.carry_over(RunSummary { layers: earlier_layers, ..earlier });
+
+        let rows: Vec<(&str, usize, String)> =
+            now.layers.iter().map(|layer| (layer.name.as_str(), layer.tests, measured_label(&now, layer))).collect();
+        assert_eq!(
+            rows,
+            [
+                ("unit", 224, "this run".to_owned()),
+                ("integration", 250, "earlier run, 2026-11-23T08:00:00Z".to_owned()),
+                ("e2e", 17, "earlier run, 2026-11-23T08:00:00Z".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_junit_report_gives_the_median_test_time_and_each_failure_with_its_message() {
+        use quick_junit::{NonSuccessKind, TestCase, TestSuite};
+        let mut suite = TestSuite::new("web::api");
+        for (name, millis) in [("a", 10), ("b", 30), ("c", 20)] {
+            let mut case = TestCase::new(name, TestCaseStatus::success());
+            case.set_time(Duration::from_millis(millis));
+            suite.add_test_case(case);
+        }
+        let mut failed = TestCase::new("d", TestCaseStatus::non_success(NonSuccessKind::Failure));
+        failed.status.set_message("test failed");
+        failed.status.set_description("thread 'd' panicked at x.rs:3:5:\nleft: 1\nright: 2\n");
+        failed.set_time(Duration::from_millis(40));
+        suite.add_test_case(failed);
+        let mut report = Report::new("nextest-run");
+        report.add_test_suite(suite);
+
+        let mut layer = LayerResult::from_report("integration", Some(&report), 1.0, false);
+        layer.link_artifacts(Path::new("/nonexistent"), "../e2e-artifacts");
+
+        assert_eq!(layer.median_test_seconds, Some(0.025));
+        assert_eq!(
+            layer.failures,
+            [FailedTest {
+                name: "d".into(),
+                message: "test failed\nthread 'd' panicked at x.rs:3:5:\nleft: 1\nright: 2".into(),
+                junit: "integration.junit.xml".into(),
+                artifacts: None,
+            }]
+        );
     }
 }

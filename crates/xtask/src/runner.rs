@@ -42,10 +42,9 @@ pub async fn run(options: &Options) -> Result<ExitCode> {
     let filters = Filters::load(Path::new("."))?;
     provision::ensure(&options.layers).await?;
     let pyramid_dir = Path::new(PYRAMID_DIR);
-    if pyramid_dir.exists() {
-        std::fs::remove_dir_all(pyramid_dir)?;
-    }
     std::fs::create_dir_all(pyramid_dir)?;
+    // The layers this run leaves out keep their last results, marked with when they ran.
+    let earlier = report::read_summaries(&[pyramid_dir.to_path_buf()]).ok().and_then(|mut found| found.pop());
 
     let started = Instant::now();
     let mut summary = RunSummary::default();
@@ -59,8 +58,16 @@ pub async fn run(options: &Options) -> Result<ExitCode> {
         server.stop().await?;
     }
     summary.total_seconds = started.elapsed().as_secs_f64();
-    report::print(&summary);
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    for layer in &mut summary.layers {
+        layer.measured_at = Some(now.clone());
+    }
+    summary.measured_at = Some(now);
+    if let Some(earlier) = earlier {
+        summary.carry_over(earlier);
+    }
     report::write(&summary, pyramid_dir)?;
+    report::print(&summary, &report::Measurements::read(pyramid_dir)?);
     outcome?;
     Ok(if summary.all_green() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -106,6 +113,8 @@ async fn run_layers(
             if layer.needs_browser() {
                 list_artifacts(Path::new(E2E_ARTIFACTS));
             }
+            let mut result = result;
+            result.link_artifacts(Path::new(E2E_ARTIFACTS), "../e2e-artifacts");
             result
         };
         let green = result.green();
