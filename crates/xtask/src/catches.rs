@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::coverage::{ALL_LAYERS, CoverageReport, Lines, PRODUCT_CRATES};
 use crate::mutants::{MutantsReport, TEST_LAYERS, killing_tests};
 
 /// The product's crates, grouped as the issue that set the targets grouped them.
@@ -94,6 +95,29 @@ pub fn mutants_markdown(report: &MutantsReport) -> String {
     for mutant in survivors {
         let _ = writeln!(out, "- `{}`", mutant.name);
     }
+    out
+}
+
+/// The coverage run as Markdown: per crate, each layer alone and all together.
+pub fn coverage_markdown(report: &CoverageReport) -> String {
+    let columns: Vec<&str> = TEST_LAYERS.iter().map(|layer| layer.name()).chain([ALL_LAYERS]).collect();
+    let mut out = String::from("## Line coverage of the product, per layer\n\n");
+    let _ =
+        writeln!(out, "By {}, at commit `{}`, measured {}.\n", report.tool, short(&report.commit), report.measured_at);
+    let _ = writeln!(out, "| crate | {} |\n|---|{}", columns.join(" | "), "---:|".repeat(columns.len()));
+    let cell = |lines: Option<Lines>| match lines.and_then(|lines| lines.percent().map(|percent| (lines, percent))) {
+        Some((lines, percent)) => format!("{percent:.1} % ({}/{})", lines.covered, lines.coverable),
+        None => "–".to_owned(),
+    };
+    for name in PRODUCT_CRATES {
+        let row: Vec<String> = columns
+            .iter()
+            .map(|layer| cell(report.layers.get(*layer).and_then(|crates| crates.get(name)).copied()))
+            .collect();
+        let _ = writeln!(out, "| {name} | {} |", row.join(" | "));
+    }
+    let totals: Vec<String> = columns.iter().map(|layer| cell(report.product(layer))).collect();
+    let _ = writeln!(out, "| **product** | {} |", totals.join(" | "));
     out
 }
 

@@ -7,8 +7,17 @@
 //! itself. The report names the tool that produced its figures.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
+use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use testbed::postgres::{PostgresServer, URL_ENV};
+
+use crate::layer::Layer;
+use crate::mutants::TEST_LAYERS;
+use crate::provision::{self, Need};
+use crate::runner::PYRAMID_DIR;
+use crate::{cargo, progress};
 
 /// The analysis, beside the pyramid's other results.
 pub const REPORT_FILE: &str = "coverage.json";
@@ -46,5 +55,292 @@ impl CoverageReport {
     pub fn product(&self, layer: &str) -> Option<Lines> {
         let crates = self.layers.get(layer)?;
         Some(crates.values().fold(Lines::default(), |sum, lines| sum.add(*lines)))
+    }
+}
+
+/// The product's crates, whose lines are counted.
+pub const PRODUCT_CRATES: [&str; 5] = ["domain", "auth", "usecases", "store", "web"];
+
+/// What "every layer together" is called among the layers.
+pub const ALL_LAYERS: &str = "all";
+
+/// Which lines of which file ran: path → line → hits, as LCOV's `SF:`/`DA:` records say.
+#[derive(Debug, Default, Clone)]
+pub struct LineHits(BTreeMap<String, BTreeMap<u32, u64>>);
+
+impl LineHits {
+    /// Reads an LCOV tracefile (both tools write one).
+    pub fn from_lcov(text: &str) -> Self {
+        let mut hits = LineHits::default();
+        let mut file: Option<String> = None;
+        for line in text.lines() {
+            if let Some(path) = line.strip_prefix("SF:") {
+                file = Some(path.to_owned());
+            } else if line == "end_of_record" {
+                file = None;
+            } else if let (Some(path), Some(record)) = (&file, line.strip_prefix("DA:")) {
+                let mut fields = record.split(',');
+                let (Some(Ok(number)), Some(Ok(count))) =
+                    (fields.next().map(str::parse::<u32>), fields.next().map(str::parse::<u64>))
+                else {
+                    continue;
+                };
+                let lines = hits.0.entry(path.clone()).or_default();
+                *lines.entry(number).or_default() += count;
+            }
+        }
+        hits
+    }
+
+    /// The lines either ran: a line is covered if some layer ran it.
+    pub fn union(&mut self, other: &LineHits) {
+        for (path, lines) in &other.0 {
+            let mine = self.0.entry(path.clone()).or_default();
+            for (&number, &count) in lines {
+                *mine.entry(number).or_default() += count;
+            }
+        }
+    }
+
+    /// Lines per product crate; files outside the product's `src/` are left out.
+    pub fn per_crate(&self) -> BTreeMap<String, Lines> {
+        let mut crates: BTreeMap<String, Lines> =
+            PRODUCT_CRATES.iter().map(|name| ((*name).to_owned(), Lines::default())).collect();
+        for (path, lines) in &self.0 {
+            let Some(name) = product_crate_of(path) else { continue };
+            let entry = crates.entry(name.to_owned()).or_default();
+            entry.coverable += lines.len();
+            entry.covered += lines.values().filter(|&&count| count > 0).count();
+        }
+        crates
+    }
+}
+
+/// The product crate whose source `path` is, if any: `…/crates/<name>/src/…`.
+fn product_crate_of(path: &str) -> Option<&'static str> {
+    PRODUCT_CRATES.into_iter().find(|name| path.contains(&format!("crates/{name}/src/")))
+}
+
+/// Which coverage tool runs here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Tool {
+    /// cargo-llvm-cov: runs nextest's layer profiles; needs the `llvm-tools` component.
+    LlvmCov,
+    /// cargo-tarpaulin with its LLVM engine: needs no component.
+    Tarpaulin,
+}
+
+impl Tool {
+    /// cargo-llvm-cov where the toolchain has `llvm-tools` and it is installed, else tarpaulin.
+    pub fn detect() -> Self {
+        let has_llvm_tools =
+            std::process::Command::new("rustup").args(["component", "list", "--installed"]).output().is_ok_and(
+                |output| String::from_utf8_lossy(&output.stdout).lines().any(|line| line.starts_with("llvm-tools")),
+            );
+        let has_llvm_cov =
+            crate::cargo::command(["llvm-cov", "--version"]).output().is_ok_and(|output| output.status.success());
+        if has_llvm_tools && has_llvm_cov { Tool::LlvmCov } else { Tool::Tarpaulin }
+    }
+}
+
+/// Where each layer's LCOV tracefile is written.
+const OUTPUT: &str = "target/coverage";
+
+/// Measures each test layer's coverage of the product, and all layers' together.
+pub async fn run(tool: Option<Tool>) -> Result<()> {
+    let tool = tool.unwrap_or_else(Tool::detect);
+    provision::ensure(&TEST_LAYERS).await?;
+    if tool == Tool::Tarpaulin {
+        provision::ensure_needs(&[Need::Tarpaulin]).await?;
+    }
+    let server = progress::show("starting the run's Postgres container", PostgresServer::start()).await?;
+    let measured = measure_layers(tool, server.url()).await;
+    server.stop().await?;
+    let (layers, tool_name) = measured?;
+    let report = CoverageReport {
+        tool: tool_name,
+        commit: crate::mutants::git(&["rev-parse", "HEAD"])?,
+        measured_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        layers,
+    };
+    let dir = Path::new(PYRAMID_DIR);
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join(REPORT_FILE), serde_json::to_string_pretty(&report)?)?;
+    println!("\n{}", crate::catches::coverage_markdown(&report));
+    crate::report::refresh(dir)
+}
+
+async fn measure_layers(tool: Tool, database_url: &str) -> Result<(BTreeMap<String, BTreeMap<String, Lines>>, String)> {
+    let mut layers = BTreeMap::new();
+    let mut all = LineHits::default();
+    for layer in TEST_LAYERS {
+        let dir = Path::new(OUTPUT).join(layer.name());
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let tracefile = match tool {
+            Tool::LlvmCov => llvm_cov(layer, &dir, database_url).await?,
+            Tool::Tarpaulin => tarpaulin(layer, &dir, database_url).await?,
+        };
+        let text = std::fs::read_to_string(&tracefile)
+            .with_context(|| format!("reading {}, the {} layer's coverage", tracefile.display(), layer.name()))?;
+        let hits = LineHits::from_lcov(&text);
+        all.union(&hits);
+        layers.insert(layer.name().to_owned(), hits.per_crate());
+    }
+    layers.insert(ALL_LAYERS.to_owned(), all.per_crate());
+    Ok((layers, tool.version()?))
+}
+
+/// The layer's nextest profile under cargo-llvm-cov, its counters cleared first.
+async fn llvm_cov(layer: Layer, dir: &Path, database_url: &str) -> Result<PathBuf> {
+    let profile = layer.nextest_profile().context("not a test layer")?;
+    run_cargo(&format!("clearing coverage before {}", layer.name()), &["llvm-cov", "clean", "--workspace"], None)
+        .await?;
+    run_cargo(
+        &format!("the {} tests under cargo-llvm-cov", layer.name()),
+        &["llvm-cov", "nextest", "--workspace", "--locked", "--no-report", "--profile", profile],
+        Some(database_url),
+    )
+    .await?;
+    let tracefile = dir.join("lcov.info");
+    let path = tracefile.to_string_lossy().into_owned();
+    run_cargo("writing the LCOV file", &["llvm-cov", "report", "--lcov", "--output-path", &path], None).await?;
+    Ok(tracefile)
+}
+
+/// The cargo targets tarpaulin runs for a layer. Tarpaulin runs test binaries itself and
+/// cannot read nextest's filtersets, so each layer's filter is restated here as cargo's
+/// target selection; a test below fails if the filters in `.config/nextest.toml` change.
+fn tarpaulin_targets(layer: Layer) -> &'static [&'static str] {
+    match layer {
+        Layer::Unit => &["--workspace", "--exclude", "xtask", "--exclude", "tidy", "--lib", "--bins"],
+        // The black-box tests start the real binary: its lines count too.
+        Layer::Integration => {
+            &["--workspace", "--exclude", "xtask", "--exclude", "tidy", "--exclude", "e2e", "--tests", "--follow-exec"]
+        }
+        Layer::E2e => &["--package", "e2e", "--tests"],
+        Layer::Lint => &[],
+    }
+}
+
+async fn tarpaulin(layer: Layer, dir: &Path, database_url: &str) -> Result<PathBuf> {
+    let output_dir = dir.to_string_lossy().into_owned();
+    let mut args = vec![
+        "tarpaulin",
+        "--engine",
+        "llvm",
+        "--skip-clean",
+        "--locked",
+        "--target-dir",
+        "target/tarpaulin",
+        "--out",
+        "Lcov",
+        "--output-dir",
+        &output_dir,
+    ];
+    args.extend(tarpaulin_targets(layer));
+    run_cargo(&format!("the {} tests under cargo-tarpaulin", layer.name()), &args, Some(database_url)).await?;
+    Ok(dir.join("lcov.info"))
+}
+
+async fn run_cargo(what: &str, args: &[&str], database_url: Option<&str>) -> Result<()> {
+    let mut command = cargo::async_command(args);
+    if let Some(url) = database_url {
+        command.env(URL_ENV, url);
+    }
+    let status = progress::cargo(what, command, |_| None).await?;
+    if !status.success() {
+        bail!("{what} failed ({status}): `cargo {}`", args.join(" "));
+    }
+    Ok(())
+}
+
+impl Tool {
+    /// The tool's name and version, as the report credits it.
+    fn version(self) -> Result<String> {
+        let (args, engine) = match self {
+            Tool::LlvmCov => (["llvm-cov", "--version"], ""),
+            Tool::Tarpaulin => (["tarpaulin", "--version"], " (LLVM engine)"),
+        };
+        let output = cargo::command(args).output()?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let version = text.split_whitespace().last().context("the coverage tool printed no version")?;
+        let name = match self {
+            Tool::LlvmCov => "cargo-llvm-cov",
+            Tool::Tarpaulin => "cargo-tarpaulin",
+        };
+        Ok(format!("{name} {version}{engine}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tarpaulins_targets_restate_each_layers_nextest_filter() {
+        let filters =
+            crate::layer::Filters::load(Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap()).unwrap();
+        let restated = [
+            (Layer::Unit, "kind(lib) | kind(bin)"),
+            (Layer::Integration, "kind(test) & !package(e2e)"),
+            (Layer::E2e, "package(e2e)"),
+        ];
+
+        for (layer, filter) in restated {
+            assert_eq!(
+                filters.of(layer).unwrap(),
+                filter,
+                "the {} filter changed: change tarpaulin_targets to select the same tests",
+                layer.name()
+            );
+            assert!(!tarpaulin_targets(layer).is_empty());
+        }
+    }
+
+    const LCOV: &str = "\
+SF:/work/crates/domain/src/job.rs
+DA:1,3
+DA:2,0
+DA:3,1
+end_of_record
+SF:/work/crates/testkit/src/app.rs
+DA:1,1
+end_of_record
+";
+
+    #[test]
+    fn lcov_lines_are_counted_per_product_crate_and_the_harness_is_left_out() {
+        let crates = LineHits::from_lcov(LCOV).per_crate();
+
+        assert_eq!(crates["domain"], Lines { covered: 2, coverable: 3 });
+        assert_eq!(crates["web"], Lines::default());
+        assert!(!crates.contains_key("testkit"));
+    }
+
+    #[test]
+    fn every_layer_together_covers_a_line_any_layer_ran() {
+        let mut all = LineHits::from_lcov(LCOV);
+        let other = LineHits::from_lcov("SF:/work/crates/domain/src/job.rs\nDA:2,5\nDA:4,0\nend_of_record\n");
+
+        all.union(&other);
+
+        assert_eq!(all.per_crate()["domain"], Lines { covered: 3, coverable: 4 });
+    }
+
+    #[test]
+    fn the_product_line_share_sums_the_crates() {
+        let mut layers = BTreeMap::new();
+        layers.insert(
+            "unit".to_owned(),
+            BTreeMap::from([
+                ("domain".to_owned(), Lines { covered: 3, coverable: 4 }),
+                ("web".to_owned(), Lines { covered: 1, coverable: 4 }),
+            ]),
+        );
+        let report = CoverageReport { layers, ..CoverageReport::default() };
+
+        assert_eq!(report.product("unit").and_then(Lines::percent), Some(50.0));
+        assert_eq!(report.product("e2e"), None);
     }
 }

@@ -98,6 +98,12 @@ enum Command {
         #[arg(long)]
         analyse: bool,
     },
+    /// Measure each test layer's line coverage of the product, and all layers' together
+    Coverage {
+        /// The tool [default: cargo-llvm-cov where the toolchain has llvm-tools, else tarpaulin]
+        #[arg(long, value_enum)]
+        tool: Option<coverage::Tool>,
+    },
     /// Take docs/screenshots/*.png from the real pages, at desktop and phone widths
     Screenshots,
     /// Merge the summaries found under DIRs (one per CI job) into target/pyramid/
@@ -140,6 +146,7 @@ async fn main() -> ExitCode {
             };
             done.map(|()| ExitCode::SUCCESS)
         }
+        Command::Coverage { tool } => coverage::run(tool).await.map(|()| ExitCode::SUCCESS),
         Command::Screenshots => screenshots::run().await.map(|()| ExitCode::SUCCESS),
         Command::Report { dirs } => merge_reports(&dirs),
     };

@@ -517,7 +517,7 @@ fn cargo_mutants_version() -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
-fn git(args: &[&str]) -> Result<String> {
+pub fn git(args: &[&str]) -> Result<String> {
     let output = std::process::Command::new("git").args(args).output()?;
     if !output.status.success() {
         bail!("git {} failed", args.join(" "));

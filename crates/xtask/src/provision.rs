@@ -32,6 +32,8 @@ pub enum Need {
     LoadTools,
     /// cargo-mutants, for `cargo xtask mutants`.
     CargoMutants,
+    /// cargo-tarpaulin, for `cargo xtask coverage` where cargo-llvm-cov cannot run.
+    Tarpaulin,
 }
 
 /// What `cargo xtask bench http` runs: a load generator and Postgres's own.
@@ -72,6 +74,7 @@ impl Need {
             Need::Browser => "Chromium and chromedriver",
             Need::LoadTools => "wrk and pgbench",
             Need::CargoMutants => "cargo-mutants",
+            Need::Tarpaulin => "cargo-tarpaulin",
         }
     }
 
@@ -89,6 +92,7 @@ impl Need {
                 ["wrk", "pgbench"].iter().all(|tool| Command::new(tool).arg("--version").output().is_ok())
             }
             Need::CargoMutants => cargo_succeeds(&["mutants", "--version"]),
+            Need::Tarpaulin => cargo_succeeds(&["tarpaulin", "--version"]),
         }
     }
 
@@ -106,8 +110,9 @@ impl Need {
             Need::PostgresImage => postgres_image(privilege).await,
             Need::Browser => apt_install(&testbed::browser::PACKAGES, privilege).await,
             Need::LoadTools => apt_install(&LOAD_TOOLS, privilege).await,
-            // Pinned: the analysis reads its output files, whose format is its to change.
+            // Pinned: the analyses read their output files, whose formats are theirs to change.
             Need::CargoMutants => cargo_install_version("cargo-mutants", CARGO_MUTANTS_VERSION).await,
+            Need::Tarpaulin => cargo_install_version("cargo-tarpaulin", TARPAULIN_VERSION).await,
         }
     }
 }
@@ -149,8 +154,9 @@ pub async fn ensure_needs(needs: &[Need]) -> Result<()> {
     )
 }
 
-/// The version `cargo xtask mutants` installs and was checked with.
+/// The versions `cargo xtask mutants` and `cargo xtask coverage` install and were checked with.
 pub const CARGO_MUTANTS_VERSION: &str = "27.1.0";
+pub const TARPAULIN_VERSION: &str = "0.37.5";
 
 async fn cargo_install_version(krate: &str, version: &str) -> Result<Outcome> {
     let what = format!("cargo install {krate}@{version} --locked (once per machine; a few minutes)");

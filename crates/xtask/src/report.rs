@@ -55,6 +55,9 @@ pub struct LayerResult {
     /// The median of the layer's test times.
     #[serde(default)]
     pub median_test_seconds: Option<f64>,
+    /// Building what this layer adds to the layers before it, in a fastest-first run.
+    #[serde(default)]
+    pub build_seconds: Option<f64>,
     #[serde(default)]
     pub failures: Vec<FailedTest>,
 }
@@ -109,6 +112,7 @@ impl LayerResult {
             shards: 1,
             measured_at: None,
             median_test_seconds: (!times.is_empty()).then(|| crate::repeat::median(&times).as_secs_f64()),
+            build_seconds: None,
             failures,
         }
     }

@@ -84,9 +84,11 @@ async fn run_layers(
             run_lint().await?
         } else {
             let selection = build_selection(filters.of(layer)?);
+            let mut build_seconds = None;
             if options.archive.is_none() {
                 let build = Instant::now();
                 build_tests(layer, &selection).await?;
+                build_seconds = Some(build.elapsed().as_secs_f64());
                 summary.build_seconds += build.elapsed().as_secs_f64();
             }
             if layer.needs_postgres() && postgres.is_none() {
@@ -115,6 +117,7 @@ async fn run_layers(
             }
             let mut result = result;
             result.link_artifacts(Path::new(E2E_ARTIFACTS), "../e2e-artifacts");
+            result.build_seconds = build_seconds;
             result
         };
         let green = result.green();

@@ -186,6 +186,7 @@ mod tests {
             shards: 1,
             measured_at: Some("2026-11-24T10:00:00Z".into()),
             median_test_seconds: Some(0.01),
+            build_seconds: None,
             failures: vec![],
         }
     }
