@@ -166,7 +166,9 @@ pub async fn run(tool: Option<Tool>) -> Result<()> {
     let dir = Path::new(PYRAMID_DIR);
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join(REPORT_FILE), serde_json::to_string_pretty(&report)?)?;
-    println!("\n{}", crate::catches::coverage_markdown(&report));
+    let markdown = crate::catches::coverage_markdown(&report);
+    println!("\n{markdown}");
+    crate::report::to_step_summary(&markdown)?;
     crate::report::refresh(dir)
 }
 

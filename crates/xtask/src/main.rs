@@ -97,6 +97,10 @@ enum Command {
         /// Analyse the last run's output again, without running mutants
         #[arg(long)]
         analyse: bool,
+        /// Mutate this tree and build in its target/ (faster, no copy); an interrupted run
+        /// can leave a file mutated, so only in a checkout of its own (CI, a clone)
+        #[arg(long, conflicts_with_all = ["merge", "analyse"])]
+        in_place: bool,
     },
     /// Measure each test layer's line coverage of the product, and all layers' together
     Coverage {
@@ -104,6 +108,9 @@ enum Command {
         #[arg(long, value_enum)]
         tool: Option<coverage::Tool>,
     },
+    /// Commit the last test, coverage and mutants results to docs/measured/ and regenerate
+    /// docs/what-each-layer-catches.md from them
+    Catches,
     /// Take docs/screenshots/*.png from the real pages, at desktop and phone widths
     Screenshots,
     /// Merge the summaries found under DIRs (one per CI job) into target/pyramid/
@@ -136,17 +143,18 @@ async fn main() -> ExitCode {
         Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
         Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
         Command::TddCheck { base, head } => tdd_check::run(base, head).await,
-        Command::Mutants { shard, in_diff, merge, analyse } => {
+        Command::Mutants { shard, in_diff, merge, analyse, in_place } => {
             let done = if !merge.is_empty() {
                 mutants::merge(&merge)
             } else if analyse {
                 mutants::analyse_last_run()
             } else {
-                mutants::run(&mutants::Options { shard, in_diff }).await
+                mutants::run(&mutants::Options { shard, in_diff, in_place }).await
             };
             done.map(|()| ExitCode::SUCCESS)
         }
         Command::Coverage { tool } => coverage::run(tool).await.map(|()| ExitCode::SUCCESS),
+        Command::Catches => catches::publish().map(|()| ExitCode::SUCCESS),
         Command::Screenshots => screenshots::run().await.map(|()| ExitCode::SUCCESS),
         Command::Report { dirs } => merge_reports(&dirs),
     };

@@ -28,8 +28,6 @@ use crate::{cargo, progress};
 const OUTPUT: &str = "target/mutants";
 /// The analysis, beside the pyramid's other results.
 pub const REPORT_FILE: &str = "mutants.json";
-/// The nextest profile each mutant's tests run with (`.config/nextest.toml`).
-const NEXTEST_PROFILE: &str = "mutants";
 
 /// The layers a mutant can be caught by: the test layers, in pyramid order.
 pub const TEST_LAYERS: [Layer; 3] = [Layer::Unit, Layer::Integration, Layer::E2e];
@@ -41,6 +39,8 @@ pub struct Options {
     pub shard: Option<String>,
     /// Mutate only the lines this diff touches: a pull request's check.
     pub in_diff: Option<PathBuf>,
+    /// Mutate this tree and build in its `target/`, instead of a copy built from scratch.
+    pub in_place: bool,
 }
 
 /// What one layer's tests did to one mutant.
@@ -478,7 +478,9 @@ fn save(report: &MutantsReport) -> Result<()> {
     let dir = Path::new(PYRAMID_DIR);
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join(REPORT_FILE), serde_json::to_string_pretty(report)?)?;
-    println!("\n{}", crate::catches::mutants_markdown(report));
+    let markdown = crate::catches::mutants_markdown(report);
+    println!("\n{markdown}");
+    crate::report::to_step_summary(&markdown)?;
     crate::report::refresh(dir)
 }
 
@@ -491,8 +493,12 @@ fn selection(options: &Options) -> String {
 }
 
 async fn run_cargo_mutants(options: &Options, database_url: &str) -> Result<std::process::ExitStatus> {
-    let mut command = cargo::async_command(["mutants", "--output", OUTPUT, "--no-shuffle"]);
-    command.args(["--cargo-test-arg", &format!("--profile={NEXTEST_PROFILE}")]);
+    // `test_workspace` in .cargo/mutants.toml is not applied by cargo-mutants 27.1.0: without
+    // the flag only the mutated packages' tests ran, and e2e's never did.
+    let mut command = cargo::async_command(["mutants", "--output", OUTPUT, "--no-shuffle", "--test-workspace=true"]);
+    if options.in_place {
+        command.arg("--in-place");
+    }
     if let Some(shard) = &options.shard {
         command.args(["--shard", shard]);
     }

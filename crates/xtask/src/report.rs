@@ -379,11 +379,22 @@ pub fn print(summary: &RunSummary, measurements: &Measurements) {
 }
 
 pub fn write(summary: &RunSummary, dir: &Path) -> Result<()> {
+    let markdown = write_files(summary, dir)?;
+    to_step_summary(&markdown)
+}
+
+/// Writes the report's files in `dir`; the Markdown written.
+fn write_files(summary: &RunSummary, dir: &Path) -> Result<String> {
     let measurements = Measurements::read(dir)?;
     std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(summary)?)?;
     let markdown = markdown(summary, &measurements);
     std::fs::write(dir.join("summary.md"), &markdown)?;
     std::fs::write(dir.join("index.html"), html::page(summary, &measurements))?;
+    Ok(markdown)
+}
+
+/// Appends `markdown` to the GitHub Actions job's summary page, when there is one.
+pub fn to_step_summary(markdown: &str) -> Result<()> {
     if let Ok(path) = std::env::var("GITHUB_STEP_SUMMARY") {
         use std::io::Write;
         let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
@@ -414,7 +425,7 @@ fn markdown(summary: &RunSummary, measurements: &Measurements) -> String {
 }
 
 /// Where the coverage and mutation columns come from, or how to fill them.
-fn sources(measurements: &Measurements) -> String {
+pub fn sources(measurements: &Measurements) -> String {
     let mut out = String::from("\n");
     match &measurements.coverage {
         Some(coverage) => {
@@ -483,7 +494,7 @@ pub fn refresh(dir: &Path) -> Result<()> {
         Ok(json) => serde_json::from_str(&json)?,
         Err(_) => RunSummary::default(),
     };
-    write(&summary, dir)
+    write_files(&summary, dir).map(drop)
 }
 
 #[cfg(test)]
