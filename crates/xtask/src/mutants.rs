@@ -252,10 +252,20 @@ pub enum Ending {
 }
 
 /// The tests that failed or timed out in a nextest run's output, as `binary-id test-name`.
+///
+/// When the run finished, only its final list counts (the lines after `Summary`): a test that
+/// failed once and passed on its retry is flaky, not a kill, and is not listed there. A run
+/// stopped for time has no final list; every failure line it printed counts.
 pub fn failed_tests(log: &str) -> BTreeMap<String, Ending> {
+    let lines: Vec<&str> = log.lines().collect();
+    let final_list = lines.iter().rposition(|line| line.trim_start().starts_with("Summary ["));
     let mut found = BTreeMap::new();
-    for line in log.lines() {
-        let line = line.trim_start();
+    for line in &lines[final_list.map_or(0, |at| at + 1)..] {
+        let mut line = line.trim_start();
+        // `TRY 2 FAIL [...]`: the attempt that decided, when retries are on.
+        if let Some(rest) = line.strip_prefix("TRY ") {
+            line = rest.split_once(' ').map_or("", |(_, rest)| rest.trim_start());
+        }
         let Some((status, rest)) = line.split_once(' ') else { continue };
         let ending = match status {
             "TIMEOUT" => Ending::TimedOut,
@@ -571,16 +581,18 @@ mod tests {
     }
 
     #[test]
-    fn failed_and_timed_out_tests_are_read_from_nextest_output() {
+    fn the_failed_and_timed_out_tests_are_read_from_the_final_list_of_nextests_output() {
         let log = "\
-    Starting 3 tests across 2 binaries
-        PASS [   0.010s] (1/3) domain tests::passes
-        FAIL [   0.012s] (2/3) domain tests::a_unit_test
-     TIMEOUT [  60.001s] (3/3) web::api an_api_test
+    Starting 4 tests across 2 binaries
+  TRY 1 FAIL [   0.010s] (1/4) web::api a_flaky_test
+        FAIL [   0.012s] (2/4) domain tests::a_unit_test
+     TIMEOUT [  60.001s] (3/4) web::api an_api_test
+  TRY 2 FAIL [   1.000s] (4/4) e2e::login a_browser_test
 ------------
-     Summary [  60.020s] 3 tests run: 1 passed, 1 failed, 1 timed out
-        FAIL [   0.012s] (2/3) domain tests::a_unit_test
-        FAIL [   1.000s] e2e::login a_browser_test
+     Summary [  60.020s] 4 tests run: 1 passed (1 flaky), 2 failed, 1 timed out
+        FAIL [   0.012s] (2/4) domain tests::a_unit_test
+     TIMEOUT [  60.001s] (3/4) web::api an_api_test
+  TRY 2 FAIL [   1.000s] (4/4) e2e::login a_browser_test
 ";
 
         let failures = failed_tests(log);
@@ -591,8 +603,16 @@ mod tests {
                 ("domain tests::a_unit_test".to_owned(), Ending::Failed),
                 ("e2e::login a_browser_test".to_owned(), Ending::Failed),
                 ("web::api an_api_test".to_owned(), Ending::TimedOut),
-            ]
+            ],
+            "a test that passed on its retry is flaky, not a kill"
         );
+    }
+
+    #[test]
+    fn a_run_stopped_before_its_summary_counts_every_failure_it_printed() {
+        let log = "        FAIL [   0.1s] (1/9) domain tests::a_unit_test\n     TIMEOUT [  60.0s] (2/9) web::api an_api_test\n";
+
+        assert_eq!(failed_tests(log).len(), 2);
     }
 
     #[test]
