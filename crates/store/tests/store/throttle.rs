@@ -58,6 +58,7 @@ contract! {
     one_address_is_limited_per_account_and_across_accounts,
     a_refused_attempt_waits_until_the_oldest_failure_leaves_the_window,
     a_success_gives_back_its_reservation_and_clears_that_addresses_failures,
+    a_success_clears_no_other_accounts_failures,
     an_attempt_that_could_not_be_checked_does_not_count,
     successful_logins_racing_on_one_account_and_address_leave_nothing_counted,
     the_counters_kept_are_bounded_and_new_ones_wait_for_old_ones_to_age_out with ThrottlePolicy { max_counters: 30, ..POLICY },
@@ -162,6 +163,18 @@ async fn a_success_gives_back_its_reservation_and_clears_that_addresses_failures
         attempt(&throttle, "ada", "10.0.0.1", Outcome::Failed).await;
     }
     assert!(wait(throttle.reserve("ada", "10.0.0.1").await).is_some(), "three new failures, the limit");
+}
+
+/// Found by mutation testing: the in-memory throttle survived a mutant that, on any success,
+/// dropped every counter still holding failures (`docs/what-each-layer-catches.md`).
+async fn a_success_clears_no_other_accounts_failures(throttle: Arc<dyn LoginThrottle>, _: Arc<FixedClock>) {
+    for _ in 0..3 {
+        attempt(&throttle, "ada", "10.0.0.1", Outcome::Failed).await;
+    }
+
+    attempt(&throttle, "bob", "10.0.0.2", Outcome::Succeeded).await;
+
+    assert_eq!(wait(throttle.reserve("ada", "10.0.0.1").await), Some(RetryAfter(60)), "ada's guesses still count");
 }
 
 async fn an_attempt_that_could_not_be_checked_does_not_count(throttle: Arc<dyn LoginThrottle>, _: Arc<FixedClock>) {
