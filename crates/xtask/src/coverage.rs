@@ -104,13 +104,24 @@ impl LineHits {
 
     /// Lines per product crate; files outside the product's `src/` are left out.
     pub fn per_crate(&self) -> BTreeMap<String, Lines> {
+        self.per_crate_of(self)
+    }
+
+    /// Lines per product crate, counting as coverable every line `universe` can run: a layer
+    /// whose binaries never link a file (e2e and `main.rs`) reports none of its lines, and
+    /// they are still lines it did not run.
+    pub fn per_crate_of(&self, universe: &LineHits) -> BTreeMap<String, Lines> {
         let mut crates: BTreeMap<String, Lines> =
             PRODUCT_CRATES.iter().map(|name| ((*name).to_owned(), Lines::default())).collect();
-        for (path, lines) in &self.0 {
+        for (path, lines) in &universe.0 {
             let Some(name) = product_crate_of(path) else { continue };
+            let mine = self.0.get(path);
             let entry = crates.entry(name.to_owned()).or_default();
             entry.coverable += lines.len();
-            entry.covered += lines.values().filter(|&&count| count > 0).count();
+            entry.covered += lines
+                .keys()
+                .filter(|number| mine.and_then(|hits| hits.get(number)).is_some_and(|&count| count > 0))
+                .count();
         }
         crates
     }
@@ -146,6 +157,17 @@ impl Tool {
 /// Where each layer's LCOV tracefile is written.
 const OUTPUT: &str = "target/coverage";
 
+/// What a coverage run was, kept beside its LCOV files so that `--analyse` can count them
+/// again without running the tests.
+#[derive(Debug, Serialize, Deserialize)]
+struct RunFacts {
+    tool: String,
+    commit: String,
+    measured_at: String,
+}
+
+const RUN_FACTS: &str = "run.json";
+
 /// Measures each test layer's coverage of the product, and all layers' together.
 pub async fn run(tool: Option<Tool>) -> Result<()> {
     let tool = tool.unwrap_or_else(Tool::detect);
@@ -156,13 +178,38 @@ pub async fn run(tool: Option<Tool>) -> Result<()> {
     let server = progress::show("starting the run's Postgres container", PostgresServer::start()).await?;
     let measured = measure_layers(tool, server.url()).await;
     server.stop().await?;
-    let (layers, tool_name) = measured?;
-    let report = CoverageReport {
-        tool: tool_name,
+    measured?;
+    let facts = RunFacts {
+        tool: tool.version()?,
         commit: crate::mutants::git(&["rev-parse", "HEAD"])?,
         measured_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-        layers,
     };
+    std::fs::write(Path::new(OUTPUT).join(RUN_FACTS), serde_json::to_string_pretty(&facts)?)?;
+    analyse_last_run()
+}
+
+/// Counts the last run's LCOV files (`target/coverage/<layer>/lcov.info`) into
+/// `target/pyramid/coverage.json`.
+pub fn analyse_last_run() -> Result<()> {
+    let facts_path = Path::new(OUTPUT).join(RUN_FACTS);
+    let facts: RunFacts = serde_json::from_str(
+        &std::fs::read_to_string(&facts_path)
+            .with_context(|| format!("reading {}: has `cargo xtask coverage` run?", facts_path.display()))?,
+    )?;
+    let mut measured = Vec::new();
+    let mut all = LineHits::default();
+    for layer in TEST_LAYERS {
+        let tracefile = Path::new(OUTPUT).join(layer.name()).join("lcov.info");
+        let text = std::fs::read_to_string(&tracefile)
+            .with_context(|| format!("reading {}, the {} layer's coverage", tracefile.display(), layer.name()))?;
+        let hits = LineHits::from_lcov(&text);
+        all.union(&hits);
+        measured.push((layer, hits));
+    }
+    let mut layers: BTreeMap<String, BTreeMap<String, Lines>> =
+        measured.iter().map(|(layer, hits)| (layer.name().to_owned(), hits.per_crate_of(&all))).collect();
+    layers.insert(ALL_LAYERS.to_owned(), all.per_crate());
+    let report = CoverageReport { tool: facts.tool, commit: facts.commit, measured_at: facts.measured_at, layers };
     let dir = Path::new(PYRAMID_DIR);
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join(REPORT_FILE), serde_json::to_string_pretty(&report)?)?;
@@ -172,9 +219,8 @@ pub async fn run(tool: Option<Tool>) -> Result<()> {
     crate::report::refresh(dir)
 }
 
-async fn measure_layers(tool: Tool, database_url: &str) -> Result<(BTreeMap<String, BTreeMap<String, Lines>>, String)> {
-    let mut layers = BTreeMap::new();
-    let mut all = LineHits::default();
+/// Runs each layer under `tool`, leaving its LCOV file in `target/coverage/<layer>/`.
+async fn measure_layers(tool: Tool, database_url: &str) -> Result<()> {
     for layer in TEST_LAYERS {
         let dir = Path::new(OUTPUT).join(layer.name());
         let _ = std::fs::remove_dir_all(&dir);
@@ -183,14 +229,11 @@ async fn measure_layers(tool: Tool, database_url: &str) -> Result<(BTreeMap<Stri
             Tool::LlvmCov => llvm_cov(layer, &dir, database_url).await?,
             Tool::Tarpaulin => tarpaulin(layer, &dir, database_url).await?,
         };
-        let text = std::fs::read_to_string(&tracefile)
-            .with_context(|| format!("reading {}, the {} layer's coverage", tracefile.display(), layer.name()))?;
-        let hits = LineHits::from_lcov(&text);
-        all.union(&hits);
-        layers.insert(layer.name().to_owned(), hits.per_crate());
+        if !tracefile.is_file() {
+            bail!("the {} layer's run left no {}", layer.name(), tracefile.display());
+        }
     }
-    layers.insert(ALL_LAYERS.to_owned(), all.per_crate());
-    Ok((layers, tool.version()?))
+    Ok(())
 }
 
 /// The layer's nextest profile under cargo-llvm-cov, its counters cleared first.
@@ -332,6 +375,17 @@ end_of_record
         all.union(&other);
 
         assert_eq!(all.per_crate()["domain"], Lines { covered: 3, coverable: 4 });
+    }
+
+    #[test]
+    fn a_file_a_layer_never_linked_counts_as_lines_it_did_not_run() {
+        let mut all = LineHits::from_lcov(LCOV);
+        let e2e = LineHits::from_lcov("SF:/work/crates/web/src/main.rs\nDA:1,1\nend_of_record\n");
+        all.union(&e2e);
+
+        let e2e_domain = e2e.per_crate_of(&all)["domain"];
+
+        assert_eq!(e2e_domain, Lines { covered: 0, coverable: 3 });
     }
 
     #[test]

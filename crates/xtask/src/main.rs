@@ -105,8 +105,11 @@ enum Command {
     /// Measure each test layer's line coverage of the product, and all layers' together
     Coverage {
         /// The tool [default: cargo-llvm-cov where the toolchain has llvm-tools, else tarpaulin]
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, conflicts_with = "analyse")]
         tool: Option<coverage::Tool>,
+        /// Count the last run's LCOV files again, without running the tests
+        #[arg(long)]
+        analyse: bool,
     },
     /// Commit the last test, coverage and mutants results to docs/measured/ and regenerate
     /// docs/what-each-layer-catches.md from them
@@ -153,7 +156,10 @@ async fn main() -> ExitCode {
             };
             done.map(|()| ExitCode::SUCCESS)
         }
-        Command::Coverage { tool } => coverage::run(tool).await.map(|()| ExitCode::SUCCESS),
+        Command::Coverage { tool, analyse } => {
+            let done = if analyse { coverage::analyse_last_run() } else { coverage::run(tool).await };
+            done.map(|()| ExitCode::SUCCESS)
+        }
         Command::Catches => catches::publish().map(|()| ExitCode::SUCCESS),
         Command::Screenshots => screenshots::run().await.map(|()| ExitCode::SUCCESS),
         Command::Report { dirs } => merge_reports(&dirs),
