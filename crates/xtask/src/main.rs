@@ -22,8 +22,10 @@ mod catches;
 mod coverage;
 mod install;
 mod layer;
+mod line_coverage;
 mod lint;
 mod mutants;
+mod mutation;
 mod postgres_image;
 mod progress;
 mod provision;
@@ -183,7 +185,7 @@ async fn setup() -> Result<()> {
 /// Draws the whole pyramid from the per-layer summaries of separate CI jobs.
 fn merge_reports(dirs: &[PathBuf]) -> Result<ExitCode> {
     let summary = report::RunSummary::merge(report::read_summaries(dirs)?);
-    let out = Path::new(runner::PYRAMID_DIR);
+    let out = Path::new(report::PYRAMID_DIR);
     std::fs::create_dir_all(out)?;
     report::write(&summary, out)?;
     report::print(&summary, &report::Measurements::read(out)?);

@@ -16,10 +16,13 @@ use anyhow::Result;
 use quick_junit::{Report, TestCaseStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::coverage::CoverageReport;
 use crate::layer::Layer;
-use crate::mutants::MutantsReport;
+use crate::line_coverage::CoverageReport;
+use crate::mutation::MutantsReport;
 pub use shape::Shape;
+
+/// Where every command leaves its results, and the page that draws them.
+pub const PYRAMID_DIR: &str = "target/pyramid";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -255,8 +258,8 @@ impl Measurements {
     pub fn read(dir: &Path) -> Result<Self> {
         let read = |file: &str| std::fs::read_to_string(dir.join(file)).ok();
         Ok(Self {
-            coverage: read(crate::coverage::REPORT_FILE).map(|json| serde_json::from_str(&json)).transpose()?,
-            mutants: read(crate::mutants::REPORT_FILE).map(|json| serde_json::from_str(&json)).transpose()?,
+            coverage: read(crate::line_coverage::REPORT_FILE).map(|json| serde_json::from_str(&json)).transpose()?,
+            mutants: read(crate::mutation::REPORT_FILE).map(|json| serde_json::from_str(&json)).transpose()?,
         })
     }
 
@@ -335,6 +338,9 @@ fn bars(summary: &RunSummary, share: impl Fn(&LayerResult) -> f64) -> String {
 
 /// The layers' test and time shares, each called by its shape.
 fn shapes_text(summary: &RunSummary) -> String {
+    if summary.test_layers().next().is_none() {
+        return String::new();
+    }
     let test_layers_time: f64 = summary.test_layers().map(|layer| layer.seconds).sum();
     let time_of_tests = |layer: &LayerResult| {
         if test_layers_time == 0.0 { 0.0 } else { layer.seconds * 100.0 / test_layers_time }

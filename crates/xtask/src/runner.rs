@@ -19,10 +19,9 @@ use testbed::postgres::{PostgresServer, URL_ENV};
 
 use crate::layer::{Filters, Layer, build_selection};
 use crate::repeat::Repeats;
-use crate::report::{self, LayerResult, RunSummary};
+use crate::report::{self, LayerResult, PYRAMID_DIR, RunSummary};
 use crate::{cargo, lint, progress, provision};
 
-pub const PYRAMID_DIR: &str = "target/pyramid";
 /// Where a failed browser test leaves its screenshot, page, URL and console (testkit::browser).
 const E2E_ARTIFACTS: &str = "target/e2e-artifacts";
 
