@@ -231,6 +231,21 @@ async fn the_jobs_page_lists_jobs_filtered_by_a_get_form() {
     assert!(with_equity.body.contains("Engineer") && !with_equity.body.contains("Welder"));
 }
 
+/// Found by mutation testing: no test noticed a box that was always ticked
+/// (`docs/what-each-layer-catches.md`).
+#[tokio::test]
+async fn the_equity_box_is_ticked_only_when_the_filter_asks_for_equity() {
+    let app = with_a_job().await;
+    let mut browser = signed_in(&app).await;
+    let ticked = r#"name="hasEquity" type="checkbox" value="true" checked>"#;
+
+    let unfiltered = browser.open("/").await;
+    let with_equity = browser.open("/?hasEquity=true").await;
+
+    assert!(!unfiltered.body.contains(ticked), "{}", unfiltered.body);
+    assert!(with_equity.body.contains(ticked), "{}", with_equity.body);
+}
+
 #[tokio::test]
 async fn a_filter_that_makes_no_sense_is_said_next_to_its_field() {
     let app = with_a_job().await;
