@@ -49,6 +49,7 @@ contract! {
     revoked_access_tokens_are_remembered,
     token_versions_start_at_zero_and_rise_by_one_per_subject,
     purging_forgets_only_what_has_expired,
+    purging_keeps_a_revoked_family_until_its_last_token_expires,
     an_access_tokens_standing_is_read_at_once,
 }
 
@@ -140,6 +141,17 @@ async fn purging_forgets_only_what_has_expired(store: &dyn SessionStore) {
     assert_eq!(store.consume_refresh("new", NOW).await.unwrap(), Consumption::Consumed);
     assert!(store.standing("ada", "new-access", None).await.unwrap().access_revoked);
     assert!(!store.standing("ada", "old-access", None).await.unwrap().access_revoked);
+}
+
+/// Found by mutation testing: purging the in-memory store's revoked families backwards went
+/// unnoticed (`docs/what-each-layer-catches.md`).
+async fn purging_keeps_a_revoked_family_until_its_last_token_expires(store: &dyn SessionStore) {
+    store.record_refresh(&record("live", "f2", NOW + 10)).await.unwrap();
+    store.revoke_family("f2", NOW).await.unwrap();
+
+    store.purge_expired(NOW).await.unwrap();
+
+    assert!(store.standing("ada", "any-access", Some("f2")).await.unwrap().family_revoked);
 }
 
 /// The token service of the race tests, on a clock that stands still.
