@@ -18,7 +18,7 @@ use crate::line_coverage::{ALL_LAYERS, CoverageReport, LineHits, Lines, REPORT_F
 use crate::mutation::TEST_LAYERS;
 use crate::provision::{self, Need};
 use crate::report::PYRAMID_DIR;
-use crate::{cargo, progress};
+use crate::{cargo, progress, run_facts};
 
 /// Which coverage tool runs here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,8 +54,6 @@ struct RunFacts {
     measured_at: String,
 }
 
-const RUN_FACTS: &str = "run.json";
-
 /// Measures each test layer's coverage of the product, and all layers' together.
 pub async fn run(tool: Option<Tool>) -> Result<()> {
     let tool = tool.unwrap_or_else(Tool::detect);
@@ -67,23 +65,15 @@ pub async fn run(tool: Option<Tool>) -> Result<()> {
     let measured = measure_layers(tool, server.url()).await;
     server.stop().await?;
     measured?;
-    let facts = RunFacts {
-        tool: tool.version()?,
-        commit: crate::mutants::git(&["rev-parse", "HEAD"])?,
-        measured_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-    };
-    std::fs::write(Path::new(OUTPUT).join(RUN_FACTS), serde_json::to_string_pretty(&facts)?)?;
+    let facts = RunFacts { tool: tool.version()?, commit: run_facts::head_commit()?, measured_at: run_facts::now() };
+    run_facts::save(Path::new(OUTPUT), &facts)?;
     analyse_last_run()
 }
 
 /// Counts the last run's LCOV files (`target/coverage/<layer>/lcov.info`) into
 /// `target/pyramid/coverage.json`.
 pub fn analyse_last_run() -> Result<()> {
-    let facts_path = Path::new(OUTPUT).join(RUN_FACTS);
-    let facts: RunFacts = serde_json::from_str(
-        &std::fs::read_to_string(&facts_path)
-            .with_context(|| format!("reading {}: has `cargo xtask coverage` run?", facts_path.display()))?,
-    )?;
+    let facts: RunFacts = run_facts::read(Path::new(OUTPUT), "cargo xtask coverage")?;
     let mut measured = Vec::new();
     let mut all = LineHits::default();
     for layer in TEST_LAYERS {

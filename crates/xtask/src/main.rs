@@ -32,6 +32,7 @@ mod provision;
 mod python_tools;
 mod repeat;
 mod report;
+mod run_facts;
 mod runner;
 mod screenshots;
 mod tdd_check;

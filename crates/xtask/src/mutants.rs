@@ -16,7 +16,7 @@ use testbed::postgres::{PostgresServer, URL_ENV};
 use crate::mutation::{MutantsReport, REPORT_FILE, TEST_LAYERS, TestLayers, analyse};
 use crate::provision::{self, Need};
 use crate::report::PYRAMID_DIR;
-use crate::{cargo, progress};
+use crate::{cargo, progress, run_facts};
 
 /// Where cargo-mutants writes `mutants.out/`.
 const OUTPUT: &str = "target/mutants";
@@ -44,14 +44,13 @@ struct RunFacts {
     wall_seconds: f64,
 }
 
-const RUN_FACTS: &str = "run.json";
 const TEST_LAYERS_FILE: &str = "layers.json";
 
 pub async fn run(options: &Options) -> Result<()> {
     provision::ensure(&TEST_LAYERS).await?;
     provision::ensure_needs(&[Need::CargoMutants]).await?;
-    let commit = git(&["rev-parse", "HEAD"])?;
-    if !git(&["status", "--porcelain", "--untracked-files=no"])?.is_empty() {
+    let commit = run_facts::head_commit()?;
+    if run_facts::tree_is_dirty()? {
         eprintln!("note: the tree has uncommitted changes; the report names {commit} but measures them too");
     }
     let mutants_in_product = count_mutants().await?;
@@ -73,23 +72,19 @@ pub async fn run(options: &Options) -> Result<()> {
     }
     let facts = RunFacts {
         commit,
-        measured_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        measured_at: run_facts::now(),
         selection: selection(options),
         cargo_mutants: cargo_mutants_version()?,
         mutants_in_product,
         wall_seconds,
     };
-    std::fs::write(Path::new(OUTPUT).join(RUN_FACTS), serde_json::to_string_pretty(&facts)?)?;
+    run_facts::save(Path::new(OUTPUT), &facts)?;
     analyse_last_run()
 }
 
 /// Reads the last run's output in `target/mutants/` into `target/pyramid/mutants.json`.
 pub fn analyse_last_run() -> Result<()> {
-    let facts_path = Path::new(OUTPUT).join(RUN_FACTS);
-    let facts: RunFacts = serde_json::from_str(
-        &std::fs::read_to_string(&facts_path)
-            .with_context(|| format!("reading {}: has `cargo xtask mutants` run?", facts_path.display()))?,
-    )?;
+    let facts: RunFacts = run_facts::read(Path::new(OUTPUT), "cargo xtask mutants")?;
     let layers: TestLayers = serde_json::from_str(&std::fs::read_to_string(Path::new(OUTPUT).join(TEST_LAYERS_FILE))?)?;
     let report = MutantsReport {
         mutants: analyse(&Path::new(OUTPUT).join("mutants.out"), &layers)?,
@@ -160,13 +155,5 @@ async fn count_mutants() -> Result<usize> {
 
 fn cargo_mutants_version() -> Result<String> {
     let output = cargo::command(["mutants", "--version"]).output()?;
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
-pub fn git(args: &[&str]) -> Result<String> {
-    let output = std::process::Command::new("git").args(args).output()?;
-    if !output.status.success() {
-        bail!("git {} failed", args.join(" "));
-    }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }

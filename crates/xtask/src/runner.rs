@@ -57,7 +57,7 @@ pub async fn run(options: &Options) -> Result<ExitCode> {
         server.stop().await?;
     }
     summary.total_seconds = started.elapsed().as_secs_f64();
-    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let now = crate::run_facts::now();
     for layer in &mut summary.layers {
         layer.measured_at = Some(now.clone());
     }
