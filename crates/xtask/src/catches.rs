@@ -304,3 +304,85 @@ mod tests {
         assert_eq!(high, 100.0);
     }
 }
+
+#[cfg(test)]
+mod committed {
+    //! The page and the measurements committed with it agree.
+
+    use super::*;
+    use crate::layer::Layer;
+    use crate::mutation::MutantRecord;
+
+    fn workspace() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap()
+    }
+
+    fn page() -> String {
+        std::fs::read_to_string(workspace().join(PAGE)).unwrap()
+    }
+
+    fn mutants() -> MutantsReport {
+        read_measured(workspace()).unwrap().1.mutants.unwrap()
+    }
+
+    #[test]
+    fn the_measured_part_of_the_page_is_what_the_committed_measurements_give() {
+        let (summary, measurements) = read_measured(workspace()).unwrap();
+        let page = page();
+
+        let regenerated = replace_generated(&page, &measured_part(&summary, &measurements)).unwrap();
+
+        assert!(page == regenerated, "{PAGE} differs from what docs/measured/ gives: run `cargo xtask catches`");
+    }
+
+    /// `(mutant, layer, test)` of each example: a `- **Mutant:** `…`` line, then
+    /// `- **Caught by:** <layer>, `<test>``.
+    fn examples(page: &str) -> Vec<(String, String, String)> {
+        let lines: Vec<&str> = page.lines().collect();
+        lines
+            .windows(2)
+            .filter_map(|pair| {
+                let mutant = pair[0].strip_prefix("- **Mutant:** `")?.strip_suffix('`')?;
+                let (layer, test) = pair[1].strip_prefix("- **Caught by:** ")?.split_once(", `")?;
+                Some((mutant.to_owned(), layer.to_owned(), test.strip_suffix('`')?.to_owned()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_example_on_the_page_is_a_measured_unique_kill_by_the_test_it_names() {
+        let mutants = mutants();
+        let examples = examples(&page());
+
+        assert!((3..=5).contains(&examples.len()), "{} examples; the page promises three to five", examples.len());
+        for (name, layer, test) in examples {
+            let mutant: &MutantRecord = mutants
+                .mutants
+                .iter()
+                .find(|mutant| mutant.name == name)
+                .unwrap_or_else(|| panic!("{name} is not in the measured run"));
+            let layer = Layer::from_name(&layer).unwrap_or_else(|| panic!("no layer called {layer}"));
+            assert!(
+                mutant.uniquely_killed_by(layer),
+                "{name} is not killed by {} alone: {:?}",
+                layer.name(),
+                mutant.layers
+            );
+            assert!(killing_tests(mutant, layer).contains(test.as_str()), "{test} did not kill {name}");
+        }
+    }
+
+    #[test]
+    fn every_survivor_of_the_committed_run_has_a_reason() {
+        let survivors = Survivors::read(workspace()).unwrap();
+        let mutants = mutants();
+
+        let unexplained: Vec<&str> = mutants
+            .survivors()
+            .map(|mutant| mutant.name.as_str())
+            .filter(|name| survivors.reason(name).is_none())
+            .collect();
+
+        assert!(unexplained.is_empty(), "survivors with no test and no reason in {SURVIVORS_FILE}: {unexplained:#?}");
+    }
+}

@@ -12,7 +12,7 @@ use super::{FailedTest, HEADINGS, LayerResult, Measurements, RunSummary, cells};
 const STYLE: &str = "\
 :root{color-scheme:light}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;background:#ffffff}
-main{max-width:62rem;margin:0 auto;padding:1rem}
+main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.3;margin:.5rem 0}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .meta{color:#59636e;background:#ffffff}
