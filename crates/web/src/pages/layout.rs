@@ -105,7 +105,16 @@ mod tests {
     #[test]
     fn only_a_local_path_is_a_place_to_come_back_to() {
         assert_eq!(local_path("/companies/acme?x=1"), Some("/companies/acme?x=1"));
-        for elsewhere in ["//evil.example/", "https://evil.example/", "/\\evil.example", "jobs"] {
+        // Browsers drop tabs and newlines from a URL before reading it: `/\t/evil.example`
+        // is `//evil.example` to them.
+        for elsewhere in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "jobs",
+            "/\t/evil.example",
+            "/\n/evil.example",
+        ] {
             assert_eq!(local_path(elsewhere), None, "{elsewhere}");
         }
     }
