@@ -56,9 +56,11 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 /// A local path to come back to (`/companies/acme?x=1`): never `//host` or `https://…`, which
-/// would make the login page an open redirect.
+/// would make the login page an open redirect. A browser reads `\` as `/` and drops tabs and
+/// newlines before it reads the rest, so none of those may hide a second slash.
 pub fn local_path(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+    let hides_a_host = next.contains('\\') || next.contains(char::is_control);
+    (next.starts_with('/') && !next.starts_with("//") && !hides_a_host).then_some(next)
 }
 
 /// A form post whose Origin (or, failing that, Referer) is our own, or that names none (not a
