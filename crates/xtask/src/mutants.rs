@@ -157,3 +157,24 @@ fn cargo_mutants_version() -> Result<String> {
     let output = cargo::command(["mutants", "--version"]).output()?;
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_narrowed_several_ways_says_each_in_its_selection() {
+        let options = Options {
+            shard: Some("0/32".to_owned()),
+            names: vec!["text.rs".to_owned(), "forms.rs:78".to_owned()],
+            ..Options::default()
+        };
+
+        assert_eq!(selection(&options), "shard 0/32, names matching text.rs or forms.rs:78");
+    }
+
+    #[test]
+    fn a_run_narrowed_no_way_is_all_the_mutants() {
+        assert_eq!(selection(&Options::default()), "all");
+    }
+}
