@@ -104,6 +104,10 @@ enum Command {
         /// can leave a file mutated, so only in a checkout of its own (CI, a clone)
         #[arg(long, conflicts_with_all = ["merge", "analyse"])]
         in_place: bool,
+        /// Mutate only the mutants whose name matches this regex (repeatable), to study one
+        /// function or file: the name is `file:line:col: replace … with …`
+        #[arg(long = "re", value_name = "REGEX", conflicts_with_all = ["merge", "analyse"])]
+        names: Vec<String>,
     },
     /// Measure each test layer's line coverage of the product, and all layers' together
     Coverage {
@@ -149,13 +153,13 @@ async fn main() -> ExitCode {
         Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
         Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
         Command::TddCheck { base, head } => tdd_check::run(base, head).await,
-        Command::Mutants { shard, in_diff, merge, analyse, in_place } => {
+        Command::Mutants { shard, in_diff, merge, analyse, in_place, names } => {
             let done = if !merge.is_empty() {
                 mutants::merge(&merge)
             } else if analyse {
                 mutants::analyse_last_run()
             } else {
-                mutants::run(&mutants::Options { shard, in_diff, in_place }).await
+                mutants::run(&mutants::Options { shard, in_diff, in_place, names }).await
             };
             done.map(|()| ExitCode::SUCCESS)
         }

@@ -30,6 +30,8 @@ pub struct Options {
     pub in_diff: Option<PathBuf>,
     /// Mutate this tree and build in its `target/`, instead of a copy built from scratch.
     pub in_place: bool,
+    /// Mutate only the mutants whose names match one of these regexes.
+    pub names: Vec<String>,
 }
 
 /// What the run itself was, kept beside cargo-mutants' output so that the analysis can be
@@ -119,12 +121,19 @@ fn save(report: &MutantsReport) -> Result<()> {
     crate::report::refresh(dir)
 }
 
+/// What the run mutated, in words the report prints beside its figures.
 fn selection(options: &Options) -> String {
-    match (&options.shard, &options.in_diff) {
-        (Some(shard), _) => format!("shard {shard}"),
-        (None, Some(diff)) => format!("in-diff {}", diff.display()),
-        (None, None) => "all".to_owned(),
+    let mut parts = Vec::new();
+    if let Some(shard) = &options.shard {
+        parts.push(format!("shard {shard}"));
     }
+    if let Some(diff) = &options.in_diff {
+        parts.push(format!("in-diff {}", diff.display()));
+    }
+    if !options.names.is_empty() {
+        parts.push(format!("names matching {}", options.names.join(" or ")));
+    }
+    if parts.is_empty() { "all".to_owned() } else { parts.join(", ") }
 }
 
 async fn run_cargo_mutants(options: &Options, database_url: &str) -> Result<std::process::ExitStatus> {
@@ -139,6 +148,9 @@ async fn run_cargo_mutants(options: &Options, database_url: &str) -> Result<std:
     }
     if let Some(diff) = &options.in_diff {
         command.arg("--in-diff").arg(diff);
+    }
+    for name in &options.names {
+        command.args(["--re", name]);
     }
     command.env(URL_ENV, database_url).kill_on_drop(true);
     command.status().await.context("running cargo mutants")
