@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::report::PYRAMID_DIR;
 use crate::report::{Measurements, RunSummary};
+use crate::run_facts::short_commit;
 
 use crate::line_coverage::{ALL_LAYERS, CoverageReport, Lines, PRODUCT_CRATES};
 use crate::mutation::{MutantsReport, TEST_LAYERS, killing_tests};
@@ -64,7 +65,7 @@ pub fn mutants_markdown(report: &MutantsReport) -> String {
         report.mutants.len(),
         report.mutants_in_product,
         report.selection,
-        short(&report.commit),
+        short_commit(&report.commit),
         report.measured_at,
         report.cargo_mutants,
         minutes(report.wall_seconds),
@@ -112,8 +113,13 @@ pub fn mutants_markdown(report: &MutantsReport) -> String {
 pub fn coverage_markdown(report: &CoverageReport) -> String {
     let columns: Vec<&str> = TEST_LAYERS.iter().map(|layer| layer.name()).chain([ALL_LAYERS]).collect();
     let mut out = String::from("## Line coverage of the product, per layer\n\n");
-    let _ =
-        writeln!(out, "By {}, at commit `{}`, measured {}.\n", report.tool, short(&report.commit), report.measured_at);
+    let _ = writeln!(
+        out,
+        "By {}, at commit `{}`, measured {}.\n",
+        report.tool,
+        short_commit(&report.commit),
+        report.measured_at
+    );
     let _ = writeln!(out, "| crate | {} |\n|---|{}", columns.join(" | "), "---:|".repeat(columns.len()));
     let cell = |lines: Option<Lines>| match lines.and_then(|lines| lines.percent().map(|percent| (lines, percent))) {
         Some((lines, percent)) => format!("{percent:.1} % ({}/{})", lines.covered, lines.coverable),
@@ -274,10 +280,6 @@ impl Survivors {
         }
         out
     }
-}
-
-fn short(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
 }
 
 fn minutes(seconds: f64) -> String {

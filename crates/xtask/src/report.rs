@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::layer::Layer;
 use crate::line_coverage::CoverageReport;
 use crate::mutation::MutantsReport;
+use crate::run_facts::short_commit;
 pub use shape::Shape;
 
 /// Where every command leaves its results, and the page that draws them.
@@ -440,7 +441,7 @@ pub fn sources(measurements: &Measurements) -> String {
                 "Coverage: lines of the product crates, by {}, measured {} at `{}`.",
                 coverage.tool,
                 coverage.measured_at,
-                short(&coverage.commit)
+                short_commit(&coverage.commit)
             );
         }
         None => out.push_str("Coverage: not measured here; `cargo xtask coverage` fills it in.\n"),
@@ -455,16 +456,12 @@ pub fn sources(measurements: &Measurements) -> String {
                 mutants.selection,
                 mutants.cargo_mutants,
                 mutants.measured_at,
-                short(&mutants.commit)
+                short_commit(&mutants.commit)
             );
         }
         None => out.push_str("Mutants: not measured here; `cargo xtask mutants` fills them in.\n"),
     }
     out
-}
-
-fn short(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
 }
 
 /// Every `summary.json` under `dirs`, however the CI artifacts nested them.

@@ -32,6 +32,11 @@ pub fn tree_is_dirty() -> Result<bool> {
     Ok(!git(&["status", "--porcelain", "--untracked-files=no"])?.is_empty())
 }
 
+/// A commit as the reports print it: its first twelve hex digits.
+pub fn short_commit(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
 /// Now, as RFC 3339 to the second.
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
