@@ -387,4 +387,28 @@ mod committed {
 
         assert!(unexplained.is_empty(), "survivors with no test and no reason in {SURVIVORS_FILE}: {unexplained:#?}");
     }
+
+    #[test]
+    fn the_test_matrix_page_is_what_its_behaviours_and_the_measurements_give() {
+        let page = std::fs::read_to_string(workspace().join(matrix::PAGE)).unwrap();
+
+        let regenerated = regenerated_matrix(workspace(), &page).unwrap();
+
+        assert!(
+            page == regenerated,
+            "{} differs from what its behaviours and docs/measured/ give: run `cargo xtask catches`",
+            matrix::PAGE
+        );
+    }
+
+    #[test]
+    fn the_matrix_has_a_dozen_behaviours_each_tested_at_two_layers_or_more() {
+        let (behaviours, times) = matrix::read(workspace(), &workspace().join(MEASURED_DIR)).unwrap();
+
+        assert!(behaviours.behaviours.len() >= 12, "{} behaviours", behaviours.behaviours.len());
+        for behaviour in &behaviours.behaviours {
+            let layers = matrix::layers_of(behaviour, &times);
+            assert!(layers.len() >= 2, "\"{}\" is tested at {layers:?} only", behaviour.title);
+        }
+    }
 }

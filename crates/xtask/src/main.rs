@@ -24,6 +24,7 @@ mod install;
 mod layer;
 mod line_coverage;
 mod lint;
+mod matrix;
 mod mutants;
 mod mutation;
 mod postgres_image;
