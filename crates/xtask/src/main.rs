@@ -120,8 +120,12 @@ enum Command {
         analyse: bool,
     },
     /// Commit the last test, coverage and mutants results to docs/measured/ and regenerate
-    /// docs/what-each-layer-catches.md from them
-    Catches,
+    /// docs/what-each-layer-catches.md and docs/test-matrix.md from them
+    Catches {
+        /// Commit the last mutants run, narrowed with --re or --in-diff, as the probes instead
+        #[arg(long)]
+        probes: bool,
+    },
     /// Take docs/screenshots/*.png from the real pages, at desktop and phone widths
     Screenshots,
     /// Merge the summaries found under DIRs (one per CI job) into target/pyramid/
@@ -168,7 +172,10 @@ async fn main() -> ExitCode {
             let done = if analyse { coverage::analyse_last_run() } else { coverage::run(tool).await };
             done.map(|()| ExitCode::SUCCESS)
         }
-        Command::Catches => catches::publish().map(|()| ExitCode::SUCCESS),
+        Command::Catches { probes } => {
+            let done = if probes { catches::publish_probes() } else { catches::publish() };
+            done.map(|()| ExitCode::SUCCESS)
+        }
         Command::Screenshots => screenshots::run().await.map(|()| ExitCode::SUCCESS),
         Command::Report { dirs } => merge_reports(&dirs),
     };

@@ -52,7 +52,7 @@ pub struct MutantRecord {
 }
 
 impl MutantRecord {
-    fn verdict(&self, layer: Layer) -> Option<&Verdict> {
+    pub fn verdict(&self, layer: Layer) -> Option<&Verdict> {
         self.layers.get(layer.name())
     }
 
