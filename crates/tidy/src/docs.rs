@@ -1,6 +1,7 @@
 //! The guide's references, checked: every relative link in `README.md` and `docs/` resolves
 //! (a file or folder, a heading of a Markdown page, lines of a source file); every test the
-//! prose names exists; every invariant in `docs/architecture.md` names what enforces it.
+//! prose names exists; every invariant in `docs/architecture.md` names what enforces it; every
+//! page of the guide is in the index's reading order and ends with links to its neighbours.
 //!
 //! A test name is recognised by its shape: an inline code span that is a snake_case
 //! identifier of five words or more (`refresh_token_cannot_be_used_as_access_token`). It must
@@ -149,6 +150,34 @@ pub fn unchecked(invariant: &str, functions: &BTreeSet<String>) -> Option<String
     None
 }
 
+/// The guide's pages in reading order, as `(title, file)`: the links of the numbered lists in
+/// `docs/README.md`.
+pub fn reading_order(index: &str) -> Vec<(String, String)> {
+    prose(index)
+        .lines()
+        .filter_map(|line| {
+            let (number, rest) = line.split_once(". [")?;
+            number.chars().all(|c| c.is_ascii_digit()).then_some(())?;
+            let (title, rest) = rest.split_once("](")?;
+            Some((title.to_owned(), rest.split_once(')')?.0.to_owned()))
+        })
+        .collect()
+}
+
+/// The last line of the page at `position` in `order`: the page before, the index, the page
+/// after.
+pub fn footer(order: &[(String, String)], position: usize) -> String {
+    let mut parts = Vec::new();
+    if let Some((title, file)) = position.checked_sub(1).and_then(|before| order.get(before)) {
+        parts.push(format!("[← {title}]({file})"));
+    }
+    parts.push("[The guide](README.md)".to_owned());
+    if let Some((title, file)) = order.get(position + 1) {
+        parts.push(format!("[{title} →]({file})"));
+    }
+    parts.join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +202,39 @@ mod tests {
             broken_links.len(),
             broken_links.join("\n")
         );
+    }
+
+    #[test]
+    fn every_page_of_the_guide_is_in_the_reading_order_and_ends_with_its_neighbours() {
+        let docs = workspace_root().join("docs");
+        let order = reading_order(&std::fs::read_to_string(docs.join("README.md")).unwrap());
+        let listed: BTreeSet<&str> = order.iter().map(|(_, file)| file.as_str()).collect();
+
+        let unlisted: Vec<String> = files_under(&docs, ".md")
+            .iter()
+            .map(|page| page.strip_prefix(&docs).unwrap().to_string_lossy().into_owned())
+            .filter(|page| page != "README.md" && !page.starts_with("measured/") && !listed.contains(page.as_str()))
+            .collect();
+        assert!(unlisted.is_empty(), "pages missing from docs/README.md's reading order: {unlisted:?}");
+        for (position, (_, file)) in order.iter().enumerate() {
+            let page = std::fs::read_to_string(docs.join(file)).unwrap();
+            let last = page.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or_default();
+            assert_eq!(last, footer(&order, position), "the last line of docs/{file}");
+        }
+    }
+
+    #[test]
+    fn the_reading_order_is_the_numbered_links_and_the_ends_have_one_neighbour() {
+        let index = "Intro [not](this.md).\n\n1. [Layers](layers.md): what.\n2. [Doubles](doubles.md): which.\n- [Aside](aside.md)\n";
+
+        let order = reading_order(index);
+
+        assert_eq!(
+            order,
+            [("Layers".to_owned(), "layers.md".to_owned()), ("Doubles".to_owned(), "doubles.md".to_owned())]
+        );
+        assert_eq!(footer(&order, 0), "[The guide](README.md) · [Doubles →](doubles.md)");
+        assert_eq!(footer(&order, 1), "[← Layers](layers.md) · [The guide](README.md)");
     }
 
     #[test]
