@@ -10,9 +10,9 @@
 //! - **an access token** is revoked by `jti` at logout, until it would have expired anyway.
 //! - **everything a user holds** is revoked by bumping their *token version*: every token
 //!   carries the version it was issued under (`ver`), and a token older than the current
-//!   version is refused. Logout-all, a password change and deactivation bump it. Versions live
-//!   apart from user rows, so a user deleted and re-registered under the same name does not
-//!   inherit the old tokens.
+//!   version is refused. Logout-all, a password change and an account's deletion bump it.
+//!   Versions live apart from user rows, so a user deleted and re-registered under the same
+//!   name does not inherit the old tokens.
 //!
 //! The store behind all this is the [`SessionStore`] port: [`InMemorySessions`] here, the
 //! Postgres adapter in the `store` crate, both held to one contract.
@@ -203,7 +203,7 @@ pub async fn logout(
     Ok(())
 }
 
-/// Ends every session of `subject`: logout-all, a password change, a deactivation.
+/// Ends every session of `subject`: logout-all, a password change, an account's deletion.
 pub async fn revoke_everything(store: &dyn SessionStore, subject: &str) -> Result<(), SessionError> {
     store.bump_token_version(subject).await?;
     Ok(())

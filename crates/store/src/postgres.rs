@@ -5,8 +5,9 @@
 //! on one database hear each other through; `callers` reads a token's standing and its
 //! holder's account in one query, since every authenticated request asks for both.
 //!
-//! - Every insert, update and delete returns its row with `RETURNING`: one round trip, and the
-//!   caller gets what the database holds (defaults, triggers and all).
+//! - The repositories' inserts, updates and deletes return their row with `RETURNING`: one
+//!   round trip, and the caller gets what the database holds (defaults, triggers and all). The
+//!   throttle's writes return nothing a caller needs, so they only execute.
 //! - Each table's read columns are one constant beside its row struct, used by every `SELECT`
 //!   and `RETURNING`: rows are read by column name, so the list and the struct cannot drift
 //!   apart query by query. An `INSERT` spells out its target list instead, because that

@@ -1,7 +1,9 @@
-//! What makes the server a production server rather than a development one, each from
-//! tower-http: request ids in every log line, a request timeout, a body size limit (413), a
-//! panic in a handler answered with a 500 envelope while the server keeps serving, security
-//! headers, and the error envelope on every error, even those raised below the handlers.
+//! What makes the router a production one rather than a development one: request ids in every
+//! log line, a request timeout, a body size limit (413), a panic in a handler answered with a
+//! 500 envelope while the server keeps serving, and security headers, each a tower-http layer;
+//! and the error envelope on every error, even those raised below the handlers, which is this
+//! module's own function run by axum's `map_response`. The connection-level limits are the
+//! server loop's, in `startup`.
 
 use std::any::Any;
 

@@ -110,7 +110,7 @@ impl ApiRoute {
     }
 }
 
-/// Every API endpoint (DESIGN §4 and §5).
+/// Every API endpoint: authentication and sessions, companies, jobs, users, the live feed, health, OpenAPI.
 pub fn routes() -> Vec<ApiRoute> {
     use Access::{Admin, LoggedIn, SelfOrAdmin};
     use views::*;
