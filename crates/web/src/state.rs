@@ -25,8 +25,9 @@ pub struct AppState {
     pub sockets: LiveSockets,
 }
 
-/// The open WebSockets, as shutdown sees them: each relay watches `closing` and runs on
-/// `open`, so shutdown can tell every one to close and wait for their close frames.
+/// The open WebSockets, as shutdown sees them: each relay watches `closing` and holds a token
+/// of `open` from its upgrade's acceptance, so shutdown can tell every one to close and wait
+/// for their close frames.
 #[derive(Debug, Clone, Default)]
 pub struct LiveSockets {
     pub closing: CancellationToken,

@@ -50,9 +50,16 @@ pub async fn feed(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let events = state.feed.subscribe();
-    let sockets = state.sockets.clone();
+    let closing = state.sockets.closing.clone();
+    // Counted as open from now, before the 101 goes out: the relay itself starts only once the
+    // upgrade completes, and a shutdown in between would otherwise find no feed to wait for and
+    // exit, leaving a client that had its 101 with no close frame.
+    let open = state.sockets.open.token();
     let listener = Listener { ports: state.ports, token, caller };
-    upgrade.on_upgrade(move |socket| sockets.open.track_future(relay(socket, events, listener, sockets.closing)))
+    upgrade.on_upgrade(move |socket| async move {
+        relay(socket, events, listener, closing).await;
+        drop(open);
+    })
 }
 
 /// Who a feed speaks to, re-read before every event: a socket outlives the request that opened
