@@ -21,6 +21,7 @@ mod cargo;
 mod catches;
 mod coverage;
 mod install;
+mod js_mutants;
 mod layer;
 mod line_coverage;
 mod lint;
