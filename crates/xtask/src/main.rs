@@ -110,6 +110,10 @@ enum Command {
         /// function or file: the name is `file:line:col: replace … with …`
         #[arg(long = "re", value_name = "REGEX", conflicts_with_all = ["merge", "analyse"])]
         names: Vec<String>,
+        /// Mutate the JavaScript the pages run (crates/web/static/*.js), which cargo-mutants
+        /// cannot: the code only the browser layer executes
+        #[arg(long = "js", conflicts_with_all = ["shard", "in_diff", "merge", "analyse"])]
+        javascript: bool,
     },
     /// Measure each test layer's line coverage of the product, and all layers' together
     Coverage {
@@ -159,13 +163,13 @@ async fn main() -> ExitCode {
         Command::Setup => setup().await.map(|()| ExitCode::SUCCESS),
         Command::Bench { name } => bench::run(&name).await.map(|()| ExitCode::SUCCESS),
         Command::TddCheck { base, head } => tdd_check::run(base, head).await,
-        Command::Mutants { shard, in_diff, merge, analyse, in_place, names } => {
+        Command::Mutants { shard, in_diff, merge, analyse, in_place, names, javascript } => {
             let done = if !merge.is_empty() {
                 mutants::merge(&merge)
             } else if analyse {
                 mutants::analyse_last_run()
             } else {
-                mutants::run(&mutants::Options { shard, in_diff, in_place, names }).await
+                mutants::run(&mutants::Options { shard, in_diff, in_place, names, javascript }).await
             };
             done.map(|()| ExitCode::SUCCESS)
         }

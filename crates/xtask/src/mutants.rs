@@ -32,6 +32,8 @@ pub struct Options {
     pub in_place: bool,
     /// Mutate only the mutants whose names match one of these regexes.
     pub names: Vec<String>,
+    /// Mutate the pages' JavaScript instead of the Rust (`js_mutants`).
+    pub javascript: bool,
 }
 
 /// What the run itself was, kept beside cargo-mutants' output so that the analysis can be
@@ -49,6 +51,12 @@ struct RunFacts {
 const TEST_LAYERS_FILE: &str = "layers.json";
 
 pub async fn run(options: &Options) -> Result<()> {
+    if options.javascript {
+        if !options.in_place {
+            bail!("--js writes each mutant over the scripts of this tree: run it in a clone, with --in-place");
+        }
+        return save(&crate::js_mutants::run(&options.names).await?);
+    }
     provision::ensure(&TEST_LAYERS).await?;
     provision::ensure_needs(&[Need::CargoMutants]).await?;
     let commit = run_facts::head_commit()?;
