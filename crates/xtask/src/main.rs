@@ -130,6 +130,10 @@ enum Command {
         /// Commit the last mutants run, narrowed with --re or --in-diff, as the probes instead
         #[arg(long)]
         probes: bool,
+        /// Only rewrite the pages from what docs/measured/ already holds, as after an edit of
+        /// docs/test-matrix.toml
+        #[arg(long, conflicts_with = "probes")]
+        pages_only: bool,
     },
     /// Take docs/screenshots/*.png from the real pages, at desktop and phone widths
     Screenshots,
@@ -177,8 +181,14 @@ async fn main() -> ExitCode {
             let done = if analyse { coverage::analyse_last_run() } else { coverage::run(tool).await };
             done.map(|()| ExitCode::SUCCESS)
         }
-        Command::Catches { probes } => {
-            let done = if probes { catches::publish_probes() } else { catches::publish() };
+        Command::Catches { probes, pages_only } => {
+            let done = if pages_only {
+                catches::regenerate_pages()
+            } else if probes {
+                catches::publish_probes()
+            } else {
+                catches::publish()
+            };
             done.map(|()| ExitCode::SUCCESS)
         }
         Command::Screenshots => screenshots::run().await.map(|()| ExitCode::SUCCESS),
