@@ -539,4 +539,14 @@ mod tests {
         assert!(!debug.contains(secret));
         assert!(!debug.contains(&format!("{:?}", secret.as_bytes())), "not even as bytes");
     }
+
+    #[test]
+    fn the_database_password_never_appears_in_debug_output_but_where_the_database_is_does() {
+        let config = config_from(&[("DATABASE_URL", "postgres://jobboard:pa55-w0rd@db.internal:5432/jobboard")]).unwrap();
+
+        let debug = format!("{config:?}");
+
+        assert!(!debug.contains("pa55-w0rd"), "{debug}");
+        assert!(debug.contains("postgres://jobboard:***@db.internal:5432/jobboard"), "{debug}");
+    }
 }
