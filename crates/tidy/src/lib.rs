@@ -55,3 +55,32 @@ pub fn files_under(dir: &Path, extension: &str) -> Vec<PathBuf> {
 pub fn relative(path: &Path) -> String {
     path.strip_prefix(workspace_root()).unwrap_or(path).display().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether git would leave `path` out of `git add --all`, by git's own reading of the
+    /// ignore files.
+    fn ignored_by_git(path: &str) -> bool {
+        let status = std::process::Command::new("git")
+            .args(["check-ignore", "--quiet", "--no-index", path])
+            .current_dir(workspace_root())
+            .status()
+            .expect("git runs");
+        // 0: ignored; 1: not ignored; anything else is git failing, which must not pass.
+        match status.code() {
+            Some(0) => true,
+            Some(1) => false,
+            other => panic!("git check-ignore {path} ended with {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_dotenv_file_with_real_secrets_is_never_committed_but_its_example_is() {
+        for secrets in [".env", ".env.local", ".env.production", "crates/web/.env"] {
+            assert!(ignored_by_git(secrets), "{secrets} is not in .gitignore: `git add --all` would commit it");
+        }
+        assert!(!ignored_by_git(".env.example"), ".env.example documents the variables and must be committed");
+    }
+}
