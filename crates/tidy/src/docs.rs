@@ -195,6 +195,8 @@ mod tests {
                 }
             }
         }
+        // Printed for a reader's figures: `cargo nextest run -p tidy docs:: --no-capture`.
+        println!("{checked} links checked, {} broken", broken_links.len());
         assert!(checked > 50, "only {checked} links found: is the parser still finding them?");
         assert!(
             broken_links.is_empty(),
@@ -240,15 +242,17 @@ mod tests {
     #[test]
     fn every_test_cited_in_the_docs_exists() {
         let functions = functions();
-        let mut missing = Vec::new();
+        let (mut missing, mut checked) = (Vec::new(), 0);
         for page in pages() {
             let text = std::fs::read_to_string(&page).unwrap();
             for test in cited_tests(&prose(&text)) {
+                checked += 1;
                 if !functions.contains(&test) {
                     missing.push(format!("{}: `{test}`", relative(&page)));
                 }
             }
         }
+        println!("{checked} test names checked, {} missing", missing.len());
         assert!(missing.is_empty(), "tests named in the docs that do not exist:\n{}", missing.join("\n"));
     }
 
