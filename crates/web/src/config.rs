@@ -63,7 +63,7 @@ pub struct Config {
     pub environment: Environment,
     pub bind_addr: SocketAddr,
     /// `None`: the in-memory store, seeded with demo data.
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
     /// How long a request waits for a database connection before its 503: short, so that an
     /// outage is answered at once rather than hung on.
     pub database_acquire_timeout: Duration,
@@ -79,6 +79,34 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub connections: ConnectionLimits,
     pub trusted_proxies: Vec<IpNet>,
+}
+
+/// `DATABASE_URL`, whose password must not reach a log: its `Debug` shows where the database
+/// is and hides the password, so a `Config` printed while debugging leaks nothing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL itself, password included, for the one place that connects with it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Url::parse(&self.0) {
+            Ok(mut url) => {
+                if url.password().is_some() {
+                    // Only fails for URLs that cannot have a password, and this one has one.
+                    let _ = url.set_password(Some("***"));
+                }
+                write!(f, "{:?}", url.as_str())
+            }
+            // Not a URL a parser understands: nothing of it is safe to show.
+            Err(_) => f.write_str("\"<unparsable DATABASE_URL>\""),
+        }
+    }
 }
 
 /// What one connection may hold and for how long, and how long shutdown may take.
@@ -191,7 +219,7 @@ impl Config {
             Some(Environment::Production) => env.parse("LOG_FORMAT", "json", parse_log_format),
             _ => env.parse("LOG_FORMAT", "pretty", parse_log_format),
         };
-        let database_url = env.raw("DATABASE_URL").filter(|url| !url.is_empty());
+        let database_url = env.raw("DATABASE_URL").filter(|url| !url.is_empty()).map(DatabaseUrl);
         let database_acquire_timeout = env.parse("DATABASE_ACQUIRE_TIMEOUT", "2s", parse_duration);
         let breach_check = match env.raw("PWNED_PASSWORDS_URL").filter(|url| !url.is_empty()) {
             None => Some(None),
@@ -542,7 +570,8 @@ mod tests {
 
     #[test]
     fn the_database_password_never_appears_in_debug_output_but_where_the_database_is_does() {
-        let config = config_from(&[("DATABASE_URL", "postgres://jobboard:pa55-w0rd@db.internal:5432/jobboard")]).unwrap();
+        let config =
+            config_from(&[("DATABASE_URL", "postgres://jobboard:pa55-w0rd@db.internal:5432/jobboard")]).unwrap();
 
         let debug = format!("{config:?}");
 

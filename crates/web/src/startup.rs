@@ -130,7 +130,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Vec<DemoA
     let adapters = match &config.database_url {
         Some(url) => {
             let store = Arc::new(
-                PgStore::connect_and_migrate(url, config.database_acquire_timeout)
+                PgStore::connect_and_migrate(url.expose(), config.database_acquire_timeout)
                     .await
                     .context("connecting to DATABASE_URL")?,
             );
