@@ -87,10 +87,15 @@ async fn a_timeout_follows_the_failure_policy() {
 #[tokio::test]
 async fn only_the_five_character_prefix_leaves_the_machine() {
     let server = MockServer::start().await;
-    serve_range(&server, range_body("00000000000000000000000000000000000", 1)).await;
-    Mock::given(header("Add-Padding", "true"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0..)
+    let (prefix, suffix) = sha1_prefix_and_suffix(PASSWORD);
+    // Checked when `server` is dropped at the end of the test: exactly one padded request for
+    // the prefix's range, or the test fails naming this mock.
+    Mock::given(method("GET"))
+        .and(path(format!("/range/{prefix}")))
+        .and(header("Add-Padding", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(range_body("00000000000000000000000000000000000", 1)))
+        .expect(1)
+        .named("one padded range request for the password's prefix")
         .mount(&server)
         .await;
 
@@ -99,7 +104,6 @@ async fn only_the_five_character_prefix_leaves_the_machine() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
-    let (prefix, suffix) = sha1_prefix_and_suffix(PASSWORD);
     assert_eq!(request.url.path(), format!("/range/{prefix}"));
     assert_eq!(request.url.query(), None);
     assert!(request.body.is_empty());
