@@ -379,6 +379,11 @@ mod tests {
     }
 
     #[test]
+    fn an_escaped_character_of_any_width_stays_inside_its_string() {
+        assert_eq!(names("const s = \"\\é || \\\" && \" || `\\…`;\n"), ["feed.js:1:26: replace || with &&"]);
+    }
+
+    #[test]
     fn a_word_that_only_contains_true_is_left_alone() {
         assert!(names("const untrue = trueish.istrue;\n").is_empty());
     }
