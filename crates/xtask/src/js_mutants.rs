@@ -113,16 +113,12 @@ pub fn mutants_of(file: &str, source: &str) -> Vec<JsMutant> {
                 at += 2;
                 continue;
             }
-            Reading::Quoted(_) if byte == b'\\' => {
-                at += 2;
+            Reading::Quoted(_) | Reading::Template if byte == b'\\' => {
+                at += 1 + source[at + 1..].chars().next().map_or(0, char::len_utf8);
                 continue;
             }
             Reading::Quoted(quote) if byte == quote => {
                 stack.pop();
-            }
-            Reading::Template if byte == b'\\' => {
-                at += 2;
-                continue;
             }
             Reading::Template if byte == b'`' => {
                 stack.pop();
@@ -313,6 +309,9 @@ async fn run_each(mutants: &[JsMutant], layers: &TestLayers, database_url: &str)
             other => bail!("{name}: nextest ended with {other:?}: see {}", log_path.display()),
         };
         let failures = failed_tests(&log);
+        if summary == Summary::CaughtMutant && failures.is_empty() {
+            bail!("{name}: tests failed, but none is named in {}", log_path.display());
+        }
         let verdicts: BTreeMap<_, _> = verdicts(summary, &failures, layers);
         println!(
             "  {}",
