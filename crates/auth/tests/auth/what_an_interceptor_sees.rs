@@ -48,3 +48,28 @@ fn but_a_changed_copy_is_refused() {
 
     assert_eq!(tokens.verify_access(&tampered), Err(TokenError::BadSignature));
 }
+
+/// The token docs/jwt.md shows, split there at its dots, joined again.
+fn the_guides_token() -> String {
+    let guide = include_str!("../../../../docs/jwt.md");
+    let lines: Vec<&str> = guide.lines().collect();
+    let first = lines.iter().position(|line| line.starts_with("eyJ")).expect("a token in docs/jwt.md");
+    lines[first..first + 3].concat()
+}
+
+#[test]
+fn the_token_in_the_guide_is_one_this_service_accepts_and_reads_as_the_guide_says() {
+    let tokens = tokens();
+    let token = the_guides_token();
+
+    let claims = tokens.verify_access(&token).expect("the guide's token verifies with the test secret");
+
+    assert_eq!((claims.sub.as_str(), claims.iat, claims.exp), ("ada", 1_750_000_000, 1_750_000_300));
+    // As at login: an access token minted with its refresh token's family.
+    let issued = tokens.issue_access_in("ada", 0, "a-family").unwrap().token;
+    let (guide_header, guide_payload) = read_without_the_key(&token);
+    let (header, payload) = read_without_the_key(&issued);
+    assert_eq!(guide_header, header, "the guide's header is the one the service writes");
+    let names = |claims: &Value| claims.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&guide_payload), names(&payload), "the guide's claims are the ones the service sets");
+}
