@@ -19,7 +19,7 @@ use regex::Regex;
 use testbed::postgres::{PostgresServer, URL_ENV};
 
 use crate::mutation::{MutantRecord, MutantsReport, Summary, TEST_LAYERS, TestLayers, failed_tests, verdicts};
-use crate::provision::{self, Need};
+use crate::provision;
 use crate::{cargo, progress, run_facts};
 
 /// The scripts the pages load: the only code a browser runs that no other layer does.
@@ -250,10 +250,10 @@ impl Drop for Restore {
     }
 }
 
-/// Runs the selected mutants, each against every layer, into `target/pyramid/mutants.json`.
-pub async fn run(patterns: &[String]) -> Result<MutantsReport> {
+/// Runs the mutants whose names match `patterns` (all when there are none), each against
+/// every layer; `selection` says in words what was run.
+pub async fn run(patterns: &[String], selection: String) -> Result<MutantsReport> {
     provision::ensure(&TEST_LAYERS).await?;
-    provision::ensure_needs(&[Need::Nextest]).await?;
     let workspace = Path::new(".");
     let (mutants, in_product) = selected(workspace, patterns)?;
     if mutants.is_empty() {
@@ -267,11 +267,6 @@ pub async fn run(patterns: &[String]) -> Result<MutantsReport> {
     let records = run_each(&mutants, &layers, server.url()).await;
     let wall_seconds = started.elapsed().as_secs_f64();
     server.stop().await?;
-    let selection = if patterns.is_empty() {
-        "javascript".to_owned()
-    } else {
-        format!("javascript, names matching {}", patterns.join(" or "))
-    };
     Ok(MutantsReport {
         commit,
         measured_at: run_facts::now(),

@@ -4,7 +4,9 @@
 //! at a time, builds it once, and runs every layer's tests against it; `mutation` reads which
 //! layers killed each mutant. A full run is long (one to two minutes a mutant on two cores),
 //! so it is sharded (`--shard k/n`, merged with `--merge`), and a pull request mutates only
-//! its diff (`--in-diff`). The analysis is `target/pyramid/mutants.json`, read by the report.
+//! its diff (`--in-diff`). `--re` narrows a run to chosen mutants, and `--js` mutates the
+//! pages' JavaScript instead (`js_mutants`). The analysis is `target/pyramid/mutants.json`,
+//! read by the report.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -55,7 +57,7 @@ pub async fn run(options: &Options) -> Result<()> {
         if !options.in_place {
             bail!("--js writes each mutant over the scripts of this tree: run it in a clone, with --in-place");
         }
-        return save(&crate::js_mutants::run(&options.names).await?);
+        return save(&crate::js_mutants::run(&options.names, selection(options)).await?);
     }
     provision::ensure(&TEST_LAYERS).await?;
     provision::ensure_needs(&[Need::CargoMutants]).await?;
@@ -132,6 +134,9 @@ fn save(report: &MutantsReport) -> Result<()> {
 /// What the run mutated, in words the report prints beside its figures.
 fn selection(options: &Options) -> String {
     let mut parts = Vec::new();
+    if options.javascript {
+        parts.push("javascript".to_owned());
+    }
     if let Some(shard) = &options.shard {
         parts.push(format!("shard {shard}"));
     }
